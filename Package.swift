@@ -1,0 +1,107 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Luna",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "lunad", targets: ["lunad"]),
+        .executable(name: "luna", targets: ["luna"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLZ4",
+            pkgConfig: "liblz4",
+            providers: [.apt(["liblz4-dev"])]
+        ),
+        .target(name: "LunaModel"),
+        .target(
+            name: "LunaLog",
+            dependencies: [
+                "LunaModel", "CLZ4",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "LunaDomain",
+            dependencies: [
+                "LunaModel",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "LunaStore",
+            dependencies: [
+                "LunaModel", "LunaDomain",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "LunaRuntime",
+            dependencies: [
+                "LunaModel", "LunaLog", "LunaDomain", "LunaStore",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "LunaAPI",
+            dependencies: [
+                "LunaModel", "LunaDomain", "LunaRuntime",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        .executableTarget(
+            name: "lunad",
+            dependencies: [
+                "LunaRuntime", "LunaAPI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+        .executableTarget(
+            name: "luna",
+            dependencies: [
+                "LunaModel", "LunaLog", "LunaDomain", "LunaStore", "LunaRuntime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "luna-bench",
+            dependencies: [
+                "LunaModel", "LunaLog", "LunaDomain", "LunaStore", "LunaRuntime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .testTarget(name: "LunaDomainTests", dependencies: ["LunaDomain", "LunaModel"]),
+        .testTarget(name: "LunaLogTests", dependencies: ["LunaLog", "LunaModel"]),
+        .testTarget(name: "LunaStoreTests", dependencies: ["LunaStore", "LunaDomain", "LunaModel", "LunaLog", "LunaRuntime"]),
+        .testTarget(
+            name: "LunaAPITests",
+            dependencies: [
+                "LunaAPI", "LunaRuntime",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "LunadProcessTests",
+            dependencies: [
+                "LunaLog", "LunaModel", "LunaRuntime",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+    ]
+)

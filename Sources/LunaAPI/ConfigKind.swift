@@ -1,0 +1,88 @@
+import Hummingbird
+import LunaDomain
+import LunaModel
+import LunaRuntime
+
+/// One luna2 config resource and its standard routes: list, show, create/change
+/// (and rename), clone, delete. Each route calls one controller method.
+struct ConfigKind: Sendable {
+    var kind: String
+    var table: LunaDomain.Table
+    var intentPrefix: String
+    var emptyMessage: String
+    var missingMessage: @Sendable (String) -> String
+    var render: @Sendable (ClusterState, String, Bool, ClusterKey) -> JSONValue?
+
+    var pattern: NamePattern {
+        switch table {
+        case .node, .switch, .otherdev: .host
+        case .network: .domain
+        default: .object
+        }
+    }
+
+    func addRoutes(to routes: RouteCollection<BasicRequestContext>, controller: Controller) {
+        let kind = self
+        routes.get("/config/\(kind.kind)") { _, _ in
+            await answer { () throws(LunaError) in
+                let key = controller.key
+                let all = await controller.read { state in
+                    Dictionary(
+                        uniqueKeysWithValues: state.keys(kind.table).compactMap { name in
+                            kind.render(state, name, false, key).map { (name, $0) }
+                        })
+                }
+                guard !all.isEmpty else { throw .notFound(kind.emptyMessage) }
+                return Responses.config(kind.kind, all)
+            }
+        }
+        routes.get("/config/\(kind.kind)/:name") { _, context in
+            await answer { () throws(LunaError) in
+                let name = try kind.name(context)
+                let key = controller.key
+                guard let value = await controller.read({ kind.render($0, name, true, key) }) else {
+                    throw .notFound(kind.missingMessage(name))
+                }
+                return Responses.config(kind.kind, [name: value])
+            }
+        }
+        routes.post("/config/\(kind.kind)/:name") { request, context in
+            await answer { () throws(LunaError) in
+                let name = try kind.name(context)
+                let body = try await RequestBody.object(request, at: ["config", kind.kind, name])
+                return try await kind.submit(controller, "update", name, body, request)
+            }
+        }
+        routes.post("/config/\(kind.kind)/:name/_clone") { request, context in
+            await answer { () throws(LunaError) in
+                let name = try kind.name(context)
+                let body = try await RequestBody.object(request, at: ["config", kind.kind, name])
+                return try await kind.submit(controller, "clone", name, body, request)
+            }
+        }
+        routes.get("/config/\(kind.kind)/:name/_delete") { request, context in
+            await answer { () throws(LunaError) in
+                try await kind.submit(controller, "delete", try kind.name(context), [:], request)
+            }
+        }
+    }
+
+    /// The `:name` of the path, checked like every name.
+    func name(_ context: BasicRequestContext, _ parameter: String = "name") throws(LunaError) -> String {
+        let name = context.parameters.get(parameter) ?? ""
+        do {
+            try pattern.check(name, field: parameter)
+        } catch {
+            throw .invalid("Incorrect Naming convention with \(parameter) \(name): \(error.message)")
+        }
+        return name
+    }
+
+    func submit(
+        _ controller: Controller, _ action: String, _ name: String, _ body: Row, _ request: Request
+    ) async throws(LunaError) -> Response {
+        Responses.outcome(
+            try await controller.submit(
+                "\(intentPrefix).\(action)", object: name, body: body, actor: "admin", requestID: request.requestID))
+    }
+}

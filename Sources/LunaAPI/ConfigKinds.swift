@@ -1,0 +1,38 @@
+import LunaDomain
+import LunaModel
+
+/// The config resources served with the standard routes, with luna2's messages.
+enum ConfigKinds {
+    static let node = ConfigKind(
+        kind: "node", table: .node, intentPrefix: "Node", emptyMessage: "No nodes available",
+        missingMessage: { "Node \($0) is not available" },
+        render: { state, name, detail, _ in NodeView(state: state).render(name, detail: detail) })
+
+    static let group = ConfigKind(
+        kind: "group", table: .group, intentPrefix: "Group", emptyMessage: "No groups available",
+        missingMessage: { "No group \($0) available" },
+        render: { state, name, detail, _ in GroupView(state: state).render(name, detail: detail) })
+
+    static let network = simple(
+        "network", .network, "Network", empty: "No networks is available", missing: { "Network \($0) is not available" })
+    static let osimage = simple(
+        "osimage", .osimage, "OSImage", empty: "No osimage is available", missing: { "No \($0) is available" })
+    static let bmcsetup = simple(
+        "bmcsetup", .bmcsetup, "BMCSetup", empty: "No BMC setup is available", missing: { "BMC Setup \($0) is not available" })
+    static let `switch` = simple(
+        "switch", .switch, "Switch", empty: "No switch is available", missing: { "Switch \($0) is not available" })
+    static let otherdev = simple(
+        "otherdev", .otherdev, "OtherDev", empty: "No Other Device is available", missing: { "Device \($0) is not available" })
+    static let rack = simple("rack", .rack, "Rack", empty: "No rack is available", missing: { "Rack \($0) is not available" })
+
+    static let all = [node, group, network, osimage, bmcsetup, `switch`, otherdev, rack]
+
+    static func simple(
+        _ kind: String, _ table: LunaDomain.Table, _ prefix: String, empty: String,
+        missing: @escaping @Sendable (String) -> String
+    ) -> ConfigKind {
+        ConfigKind(
+            kind: kind, table: table, intentPrefix: prefix, emptyMessage: empty, missingMessage: missing,
+            render: { state, name, detail, key in ObjectView(state: state, opener: key).render(table, name, detail: detail) })
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import JWTKit
+import LunaModel
+
+/// luna2's tokens: HS256 JWTs in the `x-access-tokens` header. Admin tokens carry
+/// `id`; provision tokens carry `node` and `scope: provision` and may only touch their node.
+public struct TokenAuthority: Sendable {
+    struct Claims: JWTPayload {
+        var id: Int?
+        var node: String?
+        var scope: String?
+        var exp: ExpirationClaim
+
+        func verify(using algorithm: some JWTAlgorithm) async throws {
+            try exp.verifyNotExpired()
+        }
+    }
+
+    let keys: JWTKeyCollection
+    let username: String
+    let password: String
+    let lifetime: Int
+
+    public init(secret: String, username: String, password: String, lifetime: Int) async {
+        keys = JWTKeyCollection()
+        await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
+        self.username = username
+        self.password = password
+        self.lifetime = lifetime
+    }
+
+    /// Checks the ini login and issues an admin token.
+    func login(_ body: JSONValue) async throws(LunaError) -> String {
+        guard let fields = body.objectValue, !fields.isEmpty else { throw LunaError(.unauthorized, "Login Required") }
+        guard let user = fields["username"]?.stringValue, !user.isEmpty else {
+            throw LunaError(.unauthorized, "Username Is Required")
+        }
+        guard let given = fields["password"]?.stringValue, !given.isEmpty else {
+            throw LunaError(.unauthorized, "Password Is Required")
+        }
+        guard user == username else { throw LunaError(.unauthorized, "User \(user) does not exist") }
+        guard given == password else { throw LunaError(.unauthorized, "Incorrect password ******, check luna.ini") }
+        return try await sign(Claims(id: 0, exp: ExpirationClaim(value: Date().addingTimeInterval(Double(lifetime)))))
+    }
+
+    func sign(_ claims: Claims) async throws(LunaError) -> String {
+        do {
+            return try await keys.sign(claims)
+        } catch {
+            throw LunaError(.unavailable, "Service unavailable: the token could not be signed (\(error))")
+        }
+    }
+
+    /// The actor a valid header names ("admin" or "node:<name>"), or the refusal.
+    func check(_ header: String?, node: String?) async -> Result<String, Refusal> {
+        guard let header, !header.isEmpty else {
+            return .failure(Refusal(status: .unauthorized, message: "A valid token is missing"))
+        }
+        guard let claims = try? await keys.verify(header, as: Claims.self) else {
+            return .failure(Refusal(status: .unauthorized, message: "Token is invalid"))
+        }
+        guard claims.scope == "provision" else { return .success("admin") }
+        guard let node else { return .failure(Refusal(status: .forbidden, message: "Token is not permitted for this endpoint")) }
+        guard claims.node == node else {
+            return .failure(Refusal(status: .forbidden, message: "Token is not valid for this node"))
+        }
+        return .success("node:\(node)")
+    }
+
+    struct Refusal: Error {
+        var status: HTTPResponse.Status
+        var message: String
+    }
+}
+
+/// Guards every route but the public ones; provision tokens pass only where a node may
+/// act for itself (its own node record and secrets).
+struct TokenMiddleware<Context: RequestContext>: RouterMiddleware {
+    let authority: TokenAuthority
+    static var publicPaths: Set<String> { ["/version", "/token"] }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
+    {
+        let path = request.uri.path
+        if Self.publicPaths.contains(path) { return try await next(request, context) }
+        let parts = path.split(separator: "/").map(String.init)
+        var node: String?
+        if request.method == .post, parts.count == 3, parts[0] == "config", parts[1] == "node" { node = parts[2] }
+        if request.method == .get, parts.count == 4, parts[0] == "config", parts[1] == "secrets", parts[2] == "node" {
+            node = parts[3]
+        }
+        switch await authority.check(request.headers[HTTPField.Name("x-access-tokens")!], node: node) {
+        case .success: return try await next(request, context)
+        case .failure(let refusal): return Responses.message(refusal.message, status: refusal.status)
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import LunaModel
+
+/// BMC setups (credential profiles), switches and other devices (PDUs, storage…).
+enum DeviceIntents {
+    static let bmcsetup = SimpleObject(
+        intentPrefix: "BMCSetup", table: .bmcsetup,
+        schema: FieldSchema(
+            kind: "bmcsetup",
+            fields: [
+                "userid": .integer, "username": .text, "password": .secret, "netchannel": .integer,
+                "mgmtchannel": .integer, "comment": .text, "unmanaged_bmc_users": .choice(["disable", "delete"]),
+            ]),
+        renameKey: "newbmcname", label: "BMC Setup",
+        users: { name, state in
+            let groups = state.rows(.group).filter { $0.value["bmcsetupname"] == .string(name) }.keys.sorted()
+            let nodes = state.rows(.node).filter { $0.value["bmcsetup"] == .string(name) }.keys.sorted()
+            return groups.map { "group \($0)" } + nodes
+        },
+        referrers: [(.group, "bmcsetupname"), (.node, "bmcsetup")])
+
+    static let `switch` = SimpleObject(
+        intentPrefix: "Switch", table: .switch,
+        schema: FieldSchema(
+            kind: "switch",
+            fields: [
+                "macaddress": .mac, "oid": .text, "read": .text, "rw": .text, "uplinkports": .text,
+                "vendor": .text, "comment": .text, "network": .reference(.network), "ipaddress": .address,
+            ]),
+        renameKey: "newswitchname", label: "Switch",
+        users: { name, state in state.rows(.node).filter { $0.value["switch"] == .string(name) }.keys.sorted() },
+        referrers: [(.node, "switch")], hasAddress: true)
+
+    static let otherdev = SimpleObject(
+        intentPrefix: "OtherDev", table: .otherdev,
+        schema: FieldSchema(
+            kind: "otherdev",
+            fields: [
+                "macaddress": .mac, "vendor": .text, "comment": .text, "network": .reference(.network),
+                "ipaddress": .address,
+            ]),
+        renameKey: "newotherdevname", label: "Device", hasAddress: true)
+
+    static let all: [IntentHandler] = bmcsetup.handlers + `switch`.handlers + otherdev.handlers
+}

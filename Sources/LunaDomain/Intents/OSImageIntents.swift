@@ -1,0 +1,66 @@
+import LunaModel
+
+/// OS images and their tags. A tag freezes the image's current boot files under a name
+/// that nodes and groups can pin (`osimagetag`).
+enum OSImageIntents {
+    static let schema = FieldSchema(
+        kind: "osimage",
+        fields: [
+            "grab_filesystems": .text, "grab_exclude": .text, "initrdfile": .text, "kernelfile": .text,
+            "kernelmodules": .text, "kerneloptions": .text, "kernelversion": .text, "path": .text,
+            "imagefile": .text, "distribution": .name(.host), "osrelease": .text, "comment": .text,
+        ])
+
+    static let object = SimpleObject(
+        intentPrefix: "OSImage", table: .osimage, schema: schema, renameKey: "newosimage", label: "OS Image",
+        users: { name, state in
+            let groups = state.rows(.group).filter { $0.value["osimage"] == .string(name) }.keys.sorted()
+            let nodes = state.rows(.node).filter { $0.value["osimage"] == .string(name) }.keys.sorted()
+            return groups.map { "group \($0)" } + nodes
+        },
+        childTables: [.osimagetag],
+        referrers: [(.group, "osimage"), (.node, "osimage")])
+
+    static let all: [IntentHandler] = object.handlers + [tag, deleteTag]
+
+    static let tag = IntentHandler(
+        name: "OSImage.tag",
+        prepare: { _, body, _ throws(LunaError) in
+            guard let tag = body["tag"]?.stringValue else { throw .invalid("Invalid request: tag is required") }
+            try NamePattern.object.check(tag, field: "tag")
+            return .object(["tag": .string(tag)])
+        },
+        apply: { state, name, payload throws(LunaError) in
+            let image = try ObjectRules.existing(.osimage, name, in: state, missing: "OS Image \(name) not present in database")
+            let tag = payload["tag"]!.stringValue!
+            let key = RowKey.child(name, tag)
+            var row: Row = ["name": .string(tag)]
+            for field in ["kernelfile", "initrdfile", "imagefile", "kerneloptions", "kernelversion"] { row[field] = image[field] }
+            let existed = state.row(.osimagetag, key) != nil
+            state.put(.osimagetag, key, row)
+            state.put(.osimage, name, ObjectRules.merge(image, ["tag": .string(tag)]))
+            return existed ? .changed("OS Image \(name) tag \(tag) updated") : .created("OS Image \(name) tagged \(tag)")
+        })
+
+    static let deleteTag = IntentHandler(
+        name: "OSImage.tag.delete",
+        prepare: { _, body, _ throws(LunaError) in
+            guard let tag = body["tag"]?.stringValue else { throw .invalid("Invalid request: tag is required") }
+            return .object(["tag": .string(tag)])
+        },
+        apply: { state, name, payload throws(LunaError) in
+            let tag = payload["tag"]!.stringValue!
+            let key = RowKey.child(name, tag)
+            guard state.row(.osimagetag, key) != nil else { throw .notFound("OS Image \(name) has no tag \(tag)") }
+            let pinned: ([String: Row]) -> [String] = { rows in
+                rows.filter { $0.value["osimagetag"] == .string(tag) && $0.value["osimage"] == .string(name) }.keys.sorted()
+            }
+            let users = pinned(state.rows(.group)).map { "group \($0)" } + pinned(state.rows(.node))
+            if let first = users.first { throw .invalid("Invalid request: tag \(tag) of OS Image \(name) is in use by \(first)") }
+            state.remove(.osimagetag, key)
+            if let image = state.row(.osimage, name), image["tag"] == .string(tag) {
+                state.put(.osimage, name, ObjectRules.merge(image, ["tag": .null]))
+            }
+            return .removed("OS Image \(name) tag \(tag) removed")
+        })
+}

@@ -1,0 +1,94 @@
+import LunaModel
+
+/// Racks and what sits in them. A device occupies `height` units from `position` on one
+/// side; two devices never share a unit on the same side.
+enum RackIntents {
+    static let schema = FieldSchema(
+        kind: "rack",
+        fields: [
+            "room": .text, "site": .text, "order": .choice(["ascending", "descending"]), "size": .integer, "comment": .text,
+        ])
+
+    static let itemSchema = FieldSchema(
+        kind: "rack inventory",
+        fields: [
+            "name": .name(.host), "type": .choice(["node", "switch", "otherdev"]), "height": .integer,
+            "position": .integer, "orientation": .choice(["front", "back"]),
+        ])
+
+    static let object = SimpleObject(
+        intentPrefix: "Rack", table: .rack, schema: schema, renameKey: "newrackname", label: "Rack",
+        validate: { row, _ throws(LunaError) in
+            if case .int(let size)? = row["size"], size < 1 || size > 100 {
+                throw .invalid("Invalid request: rack size must be between 1 and 100 units")
+            }
+        },
+        childTables: [.rackinventory])
+
+    static let all: [IntentHandler] = object.handlers + [place, unplace]
+
+    /// Puts a device into a rack (the object of the intent is the rack).
+    static let place = IntentHandler(
+        name: "Rack.inventory.update",
+        prepare: { _, body, _ throws(LunaError) in
+            let item = try itemSchema.normalize(body, ignoring: [])
+            for field in ["name", "type", "position"] where item[field] == nil {
+                throw .invalid("Invalid request: rack inventory needs \(field)")
+            }
+            return .object(item)
+        },
+        apply: { state, rack, item throws(LunaError) in
+            let rackRow = try ObjectRules.existing(.rack, rack, in: state, missing: "Rack \(rack) not present in database")
+            let device = item["name"]!.stringValue!
+            let type = item["type"]!.stringValue!
+            guard state.row(Table(rawValue: type)!, device) != nil else {
+                throw .invalid("Invalid request: \(type) \(device) is not known or valid")
+            }
+            guard case .int(let position) = item["position"]!, position >= 1 else {
+                throw .invalid("Invalid request: position must be 1 or more")
+            }
+            let height = item["height"].flatMap { if case .int(let h) = $0 { h } else { nil } } ?? 1
+            guard height >= 1 else { throw .invalid("Invalid request: height must be 1 or more") }
+            let size = rackRow["size"].flatMap { if case .int(let s) = $0 { s } else { nil } } ?? 42
+            guard position + height - 1 <= size else {
+                throw .invalid(
+                    "Invalid request: \(device) at position \(position) with height \(height) does not fit in rack \(rack) of \(size) units"
+                )
+            }
+            let side = item["orientation"]?.stringValue ?? "front"
+            let deviceID = "\(type):\(device)"
+            for (key, other) in state.rows(.rackinventory) where RowKey.split(key).name == deviceID {
+                state.remove(.rackinventory, key)
+                _ = other
+            }
+            for key in state.childKeys(.rackinventory, of: rack) {
+                let other = state.row(.rackinventory, key)!
+                guard (other["orientation"]?.stringValue ?? "front") == side,
+                    case .int(let start)? = other["position"]
+                else { continue }
+                let otherHeight = other["height"].flatMap { if case .int(let h) = $0 { h } else { nil } } ?? 1
+                if start <= position + height - 1, position <= start + otherHeight - 1 {
+                    throw .invalid(
+                        "Invalid request: units \(position)-\(position + height - 1) of rack \(rack) (\(side)) are taken by \(RowKey.split(key).name)"
+                    )
+                }
+            }
+            var row = item
+            row["height"] = .int(height)
+            row["orientation"] = .string(side)
+            state.put(.rackinventory, RowKey.child(rack, deviceID), row)
+            return .created("\(type) \(device) placed in rack \(rack) at position \(position)")
+        })
+
+    static let unplace = IntentHandler(
+        name: "Rack.inventory.delete",
+        prepare: { _, body, _ throws(LunaError) in .object(try itemSchema.normalize(body, ignoring: [])) },
+        apply: { state, _, item throws(LunaError) in
+            let device = item["name"]?.stringValue ?? ""
+            let type = item["type"]?.stringValue ?? ""
+            let keys = state.rows(.rackinventory).keys.filter { RowKey.split($0).name == "\(type):\(device)" }
+            guard let key = keys.first else { throw .notFound("\(type) \(device) is not in any rack") }
+            state.remove(.rackinventory, key)
+            return .removed("\(type) \(device) removed from rack \(RowKey.split(key).owner)")
+        })
+}

@@ -1,0 +1,155 @@
+import LunaModel
+
+/// What a writable field accepts. Requests are checked against these before an event
+/// is written; the normalised value is what the event carries.
+public enum FieldType: Sendable {
+    /// Free text (comments, scripts, options); control characters other than tab and
+    /// newline are refused.
+    case text
+    case bool
+    case integer
+    case name(NamePattern)
+    /// The name of an object in another table; existence is checked when applied.
+    case reference(Table)
+    case choice([String])
+    /// A comma-separated list of lowercase words; spaces separate too (luna2's loosecsv).
+    case list
+    case mac
+    case address
+    /// A network in CIDR form, of the given family.
+    case cidr(IPAddress.Family)
+    /// A secret: sealed before the event is written.
+    case secret
+}
+
+/// A request body checked field by field against a schema.
+public struct FieldSchema: Sendable {
+    public let kind: String
+    public let fields: [String: FieldType]
+
+    public init(kind: String, fields: [String: FieldType]) {
+        self.kind = kind
+        self.fields = fields
+    }
+
+    /// Returns the body with every value in its stored form; JSON null marks a field
+    /// to clear (`""` clears too, as luna2's CLI sends it).
+    public func normalize(_ body: Row, ignoring: Set<String> = ["name"]) throws(LunaError) -> Row {
+        var out: Row = [:]
+        for key in body.keys.sorted() where !ignoring.contains(key) {
+            guard let type = fields[key] else {
+                throw .invalid("Invalid request: Columns are incorrect: \(kind) has no field '\(key)'")
+            }
+            out[key] = try Self.normalize(body[key]!, as: type, field: key)
+        }
+        return out
+    }
+
+    static func normalize(_ value: JSONValue, as type: FieldType, field: String) throws(LunaError) -> JSONValue {
+        if value.isNull { return .null }
+        if case .string("") = value {
+            if case .bool = type { return .null }
+            if case .integer = type { return .null }
+            return .null
+        }
+        switch type {
+        case .bool:
+            switch value {
+            case .bool: return value
+            case .int(0), .int(1): return .bool(value == .int(1))
+            case .string(let text):
+                switch text.lowercased() {
+                case "true", "yes", "y", "1", "on": return .bool(true)
+                case "false", "no", "n", "0", "off": return .bool(false)
+                default: break
+                }
+            default: break
+            }
+            throw .invalid("Invalid request: field \(field) must be a boolean (true or false), not \(describe(value))")
+        case .integer:
+            if case .int(let number) = value, number >= 0 { return value }
+            if case .string(let text) = value, let number = Int(text), number >= 0 { return .int(number) }
+            throw .invalid("Invalid request: field \(field) must be a whole number, not \(describe(value))")
+        default:
+            guard case .string(let text) = value else {
+                throw .invalid("Invalid request: field \(field) must be a string, not \(value.typeName)")
+            }
+            return .string(try normalize(text, as: type, field: field))
+        }
+    }
+
+    private static func normalize(_ text: String, as type: FieldType, field: String) throws(LunaError) -> String {
+        switch type {
+        case .text, .secret:
+            let allowed = text.unicodeScalars.allSatisfy {
+                $0.value >= 0x20 && $0.value != 0x7F || $0 == "\n" || $0 == "\t" || $0 == "\r"
+            }
+            guard allowed else { throw .invalid("Invalid request: field \(field) contains control characters") }
+            return text
+        case .name(let pattern):
+            try pattern.check(text, field: field)
+            return text
+        case .reference(let table):
+            try pattern(of: table).check(text, field: field)
+            return text
+        case .choice(let options):
+            guard options.contains(text) else {
+                throw .invalid("Invalid request: field \(field) must be one of \(options.joined(separator: ", ")), not '\(text)'")
+            }
+            return text
+        case .list:
+            let items = text.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
+            for item in items
+            where !item.unicodeScalars.allSatisfy({
+                ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" || $0 == "."
+            }) {
+                throw .invalid(
+                    "Invalid request: field \(field) with content '\(text)' does not match criteria: a comma-separated list of lowercase names ('\(item)' is not one)"
+                )
+            }
+            return items.joined(separator: ",")
+        case .mac:
+            return try MACAddress.normalize(text, field: field)
+        case .address:
+            guard let address = IPAddress(text) else {
+                throw .invalid("Invalid request: field \(field) with content '\(text)' is not an IPv4 or IPv6 address")
+            }
+            return address.description
+        case .cidr(let family):
+            guard let network = IPNetwork(text), network.family == family else {
+                let example = family == .v4 ? "10.141.0.0/16" : "fd00:141::/64"
+                throw .invalid(
+                    "Invalid request: field \(field) with content '\(text)' is not a network in CIDR form like \(example), with no host bits set"
+                )
+            }
+            return network.description
+        case .bool, .integer:
+            preconditionFailure("handled above")
+        }
+    }
+
+    static func pattern(of table: Table) -> NamePattern {
+        switch table {
+        case .node, .switch, .otherdev, .controller: .host
+        case .network: .domain
+        default: .object
+        }
+    }
+
+    private static func describe(_ value: JSONValue) -> String {
+        if case .string(let text) = value { return "'\(text)'" }
+        return value.typeName
+    }
+}
+
+/// MAC addresses are stored lowercase and colon-separated, whatever form they came in.
+enum MACAddress {
+    static func normalize(_ text: String, field: String) throws(LunaError) -> String {
+        let octets = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == ":" || $0 == "-" })
+        let valid = octets.count == 6 && octets.allSatisfy { octet in octet.count == 2 && octet.allSatisfy(\.isHexDigit) }
+        guard valid else {
+            throw .invalid("Invalid request: field \(field) with content '\(text)' is not a MAC address like 52:54:00:12:34:56")
+        }
+        return octets.joined(separator: ":").lowercased()
+    }
+}

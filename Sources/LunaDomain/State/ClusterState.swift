@@ -1,0 +1,145 @@
+import LunaModel
+
+/// Everything the views hold, in memory: the state that events are applied to.
+/// Mutations go through `put` and `remove`, which keep the address and MAC indexes
+/// and the set of rows the store must write.
+public struct ClusterState: Sendable {
+    public private(set) var tables: [Table: [String: Row]] = [:]
+    /// Rows changed since the store last took them, as (table, key).
+    public private(set) var dirty: Set<DirtyRow> = []
+    /// Per network, every address in use and who holds it (`node/BOOTIF`, `switch:sw1`, …).
+    public private(set) var addresses: [String: [IPAddress: String]] = [:]
+    /// Every MAC address in use and the row that holds it.
+    public private(set) var macs: [String: String] = [:]
+    /// Members of each group, for deletes and cascades.
+    public private(set) var groupMembers: [String: Set<String>] = [:]
+    /// Children (interfaces, secrets) of each owner, per child table.
+    public private(set) var children: [Table: [String: Set<String>]] = [:]
+
+    public struct DirtyRow: Hashable, Sendable {
+        public var table: Table
+        public var key: String
+    }
+
+    /// Rows as they were before the change in progress, newest last, for `rollback`.
+    private var undo: [(table: Table, key: String, row: Row?)] = []
+    private var recording = false
+
+    public init() {}
+
+    /// Starts recording an intent's changes so a rejection can undo them all.
+    mutating func begin() {
+        undo.removeAll(keepingCapacity: true)
+        recording = true
+    }
+
+    mutating func commit() {
+        undo.removeAll(keepingCapacity: true)
+        recording = false
+    }
+
+    /// Puts back every row the intent in progress changed: a rejection leaves no trace.
+    mutating func rollback() {
+        recording = false
+        for entry in undo.reversed() {
+            unindex(entry.table, entry.key)
+            tables[entry.table]?[entry.key] = entry.row
+            if let row = entry.row { index(entry.table, entry.key, row) }
+        }
+        undo.removeAll(keepingCapacity: true)
+    }
+
+    public func row(_ table: Table, _ key: String) -> Row? {
+        tables[table]?[key]
+    }
+
+    public func keys(_ table: Table) -> [String] {
+        (tables[table] ?? [:]).keys.sorted()
+    }
+
+    public func rows(_ table: Table) -> [String: Row] {
+        tables[table] ?? [:]
+    }
+
+    public func childKeys(_ table: Table, of owner: String) -> [String] {
+        (children[table]?[owner] ?? []).sorted()
+    }
+
+    public mutating func put(_ table: Table, _ key: String, _ row: Row) {
+        if recording { undo.append((table, key, tables[table]?[key])) }
+        unindex(table, key)
+        tables[table, default: [:]][key] = row
+        index(table, key, row)
+        dirty.insert(DirtyRow(table: table, key: key))
+    }
+
+    public mutating func remove(_ table: Table, _ key: String) {
+        if recording { undo.append((table, key, tables[table]?[key])) }
+        unindex(table, key)
+        tables[table]?[key] = nil
+        dirty.insert(DirtyRow(table: table, key: key))
+    }
+
+    /// Hands the changed rows to the store and forgets them.
+    public mutating func takeDirty() -> Set<DirtyRow> {
+        defer { dirty.removeAll(keepingCapacity: true) }
+        return dirty
+    }
+
+    /// Loads a row read back from the store: indexed, not marked dirty.
+    public mutating func load(_ table: Table, _ key: String, _ row: Row) {
+        tables[table, default: [:]][key] = row
+        index(table, key, row)
+    }
+
+    private static let addressTables: Set<Table> = [.nodeinterface, .controller, .switch, .otherdev]
+
+    private static func holder(_ table: Table, _ key: String) -> String {
+        table == .nodeinterface ? key : "\(table.rawValue):\(key)"
+    }
+
+    private mutating func index(_ table: Table, _ key: String, _ row: Row) {
+        if Self.addressTables.contains(table), let network = row["network"]?.stringValue {
+            for field in ["ipaddress", "ipaddress_ipv6"] {
+                if let text = row[field]?.stringValue, let address = IPAddress(text) {
+                    addresses[network, default: [:]][address] = Self.holder(table, key)
+                }
+            }
+        }
+        if let mac = row["macaddress"]?.stringValue, !mac.isEmpty {
+            macs[mac] = Self.holder(table, key)
+        }
+        if table == .node, let group = row["group"]?.stringValue {
+            groupMembers[group, default: []].insert(key)
+        }
+        if Self.childTables.contains(table) {
+            children[table, default: [:]][RowKey.split(key).owner, default: []].insert(key)
+        }
+    }
+
+    private static let childTables: Set<Table> = [
+        .nodeinterface, .groupinterface, .nodesecret, .groupsecret, .osimagetag, .rackinventory,
+    ]
+
+    private mutating func unindex(_ table: Table, _ key: String) {
+        guard let old = tables[table]?[key] else { return }
+        if Self.addressTables.contains(table), let network = old["network"]?.stringValue {
+            for field in ["ipaddress", "ipaddress_ipv6"] {
+                if let text = old[field]?.stringValue, let address = IPAddress(text),
+                    addresses[network]?[address] == Self.holder(table, key)
+                {
+                    addresses[network]?[address] = nil
+                }
+            }
+        }
+        if let mac = old["macaddress"]?.stringValue, macs[mac] == Self.holder(table, key) {
+            macs[mac] = nil
+        }
+        if table == .node, let group = old["group"]?.stringValue {
+            groupMembers[group]?.remove(key)
+        }
+        if Self.childTables.contains(table) {
+            children[table]?[RowKey.split(key).owner]?.remove(key)
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import LunaModel
+
+/// The replicated tables, named as luna2 names them. Interface and secret rows are keyed
+/// `owner/name`; the cluster table holds one row, `cluster`.
+public enum Table: String, CaseIterable, Sendable, Comparable {
+    case cluster
+    case controller
+    case network
+    case osimage
+    case osimagetag
+    case bmcsetup
+    case group
+    case groupinterface
+    case groupsecret
+    case node
+    case nodeinterface
+    case nodesecret
+    case `switch`
+    case otherdev
+    case rack
+    case rackinventory
+
+    public static func < (lhs: Table, rhs: Table) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// One row of a view: the object's fields as JSON. Stored whole, as canonical JSON.
+public typealias Row = [String: JSONValue]
+
+/// Keys of rows that belong to an owner (`node/BOOTIF`).
+public enum RowKey {
+    public static func child(_ owner: String, _ name: String) -> String { owner + "/" + name }
+
+    public static func split(_ key: String) -> (owner: String, name: String) {
+        let slash = key.firstIndex(of: "/")!
+        return (String(key[..<slash]), String(key[key.index(after: slash)...]))
+    }
+}

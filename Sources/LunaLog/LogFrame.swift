@@ -1,0 +1,54 @@
+import Crypto
+
+/// A batch of events as it sits on disk: one group commit, one frame.
+///
+///     magic "LUNB" | raw length u32 | compressed length u32 | SHA-256 of the compressed bytes
+///     | lz4(records), each record = length u32 | canonical JSON of the event
+///
+/// Integers are little-endian. The frame checksum tells a torn or rotten batch apart
+/// from an intact one before any event in it is trusted.
+enum LogFrame {
+    static let magic: [UInt8] = Array("LUNB".utf8)
+    static let headerSize = 4 + 4 + 4 + 32
+
+    static func encode(records: [[UInt8]]) -> [UInt8] {
+        var raw: [UInt8] = []
+        raw.reserveCapacity(records.reduce(0) { $0 + $1.count + 4 })
+        for record in records {
+            appendUInt32(UInt32(record.count), to: &raw)
+            raw.append(contentsOf: record)
+        }
+        let compressed = LZ4Block.compress(raw)
+        var frame = magic
+        frame.reserveCapacity(headerSize + compressed.count)
+        appendUInt32(UInt32(raw.count), to: &frame)
+        appendUInt32(UInt32(compressed.count), to: &frame)
+        frame.append(contentsOf: SHA256.hash(data: compressed))
+        frame.append(contentsOf: compressed)
+        return frame
+    }
+
+    static func appendUInt32(_ value: UInt32, to bytes: inout [UInt8]) {
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    static func readUInt32(_ bytes: [UInt8], at offset: Int) -> UInt32 {
+        UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16
+            | UInt32(bytes[offset + 3]) << 24
+    }
+
+    /// Splits a decompressed batch into its records.
+    static func records(in raw: [UInt8]) -> [[UInt8]]? {
+        var records: [[UInt8]] = []
+        var offset = 0
+        while offset < raw.count {
+            guard offset + 4 <= raw.count else { return nil }
+            let length = Int(readUInt32(raw, at: offset))
+            offset += 4
+            guard offset + length <= raw.count else { return nil }
+            records.append(Array(raw[offset..<offset + length]))
+            offset += length
+        }
+        return records
+    }
+}

@@ -1,0 +1,22 @@
+import Foundation
+
+/// Where a controller keeps its files. The log cannot be rebuilt; everything else can
+/// (the views) or must be restored from a peer (the cluster key).
+public struct DataDirectory: Sendable {
+    public let path: String
+
+    public init(_ path: String) {
+        self.path = path
+    }
+
+    public var log: String { path + "/log/events.lunalog" }
+    public var views: String { path + "/views.sqlite" }
+    public var clusterKey: String { path + "/cluster.key" }
+
+    /// Removes the views (and SQLite's side files) so they can be rebuilt from the log.
+    public func removeViews() throws {
+        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: views + suffix) {
+            try FileManager.default.removeItem(atPath: views + suffix)
+        }
+    }
+}

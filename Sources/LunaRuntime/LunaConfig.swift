@@ -1,0 +1,79 @@
+import Foundation
+
+/// `luna.ini`, read once at start-up. Command-line options override single values for
+/// one run, so tests and scripts can start controllers side by side.
+public struct LunaConfig: Sendable {
+    public var name: String
+    public var bind: String
+    public var port: Int
+    public var dataDirectory: String
+    public var bootstrap: String?
+    public var fsync: Bool
+    public var username: String
+    public var password: String
+    public var secretKey: String
+    public var tokenLifetime: Int
+
+    public struct Overrides: Sendable {
+        public var dataDirectory: String?
+        public var port: Int?
+        public var bootstrap: String?
+        public var name: String?
+
+        public init(dataDirectory: String? = nil, port: Int? = nil, bootstrap: String? = nil, name: String? = nil) {
+            self.dataDirectory = dataDirectory
+            self.port = port
+            self.bootstrap = bootstrap
+            self.name = name
+        }
+    }
+
+    /// Reads and checks the file; the error names the file, section and key at fault.
+    public static func load(path: String, overrides: Overrides = Overrides()) throws -> LunaConfig {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw IniFile.Failure(description: "\(path): the configuration file cannot be read")
+        }
+        let ini = try IniFile(path: path, text: text)
+        func required(_ section: String, _ key: String) throws -> String {
+            guard let value = ini.value(section, key), !value.isEmpty else {
+                throw ini.failure(section, key, "is missing; it is required")
+            }
+            return value
+        }
+        let base = URL(fileURLWithPath: path).deletingLastPathComponent()
+        func resolve(_ value: String) -> String {
+            value.hasPrefix("/") ? value : base.appendingPathComponent(value).standardizedFileURL.path
+        }
+        let name = try overrides.name ?? required("CONTROLLER", "NAME")
+        guard name.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }) else {
+            throw ini.failure("CONTROLLER", "NAME", "= \(name) must be lowercase letters, digits and '-'")
+        }
+        let portText = try required("API", "PORT")
+        guard let filePort = Int(portText), (1...65535).contains(filePort) else {
+            throw ini.failure("API", "PORT", "= \(portText) is not a port number (1-65535)")
+        }
+        let fsyncText = ini.value("DATA", "FSYNC") ?? "yes"
+        guard let fsync = ["yes": true, "true": true, "no": false, "false": false][fsyncText.lowercased()] else {
+            throw ini.failure("DATA", "FSYNC", "= \(fsyncText) must be yes or no")
+        }
+        let expiry = ini.value("API", "EXPIRY") ?? "24h"
+        guard let lifetime = parseDuration(expiry) else {
+            throw ini.failure("API", "EXPIRY", "= \(expiry) is not a duration like 24h, 30m or 3600s")
+        }
+        let secret = try required("API", "SECRET_KEY")
+        guard secret.utf8.count >= 16 else { throw ini.failure("API", "SECRET_KEY", "must be at least 16 characters") }
+        return LunaConfig(
+            name: name, bind: ini.value("API", "BIND") ?? "127.0.0.1", port: overrides.port ?? filePort,
+            dataDirectory: try overrides.dataDirectory ?? resolve(required("DATA", "DIRECTORY")),
+            bootstrap: overrides.bootstrap ?? ini.value("DATA", "BOOTSTRAP").map(resolve), fsync: fsync,
+            username: try required("API", "USERNAME"), password: try required("API", "PASSWORD"), secretKey: secret,
+            tokenLifetime: lifetime)
+    }
+
+    /// luna2's durations: `24h`, `30m`, `90s`; a bare number is hours.
+    static func parseDuration(_ text: String) -> Int? {
+        let units: [Character: Int] = ["h": 3600, "m": 60, "s": 1]
+        if let last = text.last, let unit = units[last], let value = Int(text.dropLast()), value > 0 { return value * unit }
+        return Int(text).flatMap { $0 > 0 ? $0 * 3600 : nil }
+    }
+}

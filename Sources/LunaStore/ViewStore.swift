@@ -1,0 +1,113 @@
+import Foundation
+import GRDB
+import LunaDomain
+import LunaModel
+
+/// The SQLite views: one table per replicated resource (`key`, canonical JSON `body`),
+/// plus what has been applied. Knows no business rules: it stores what apply produced.
+/// Views are disposable, so SQLite runs with synchronous=OFF; the log is what is durable.
+public final class ViewStore: Sendable {
+    public let path: String
+    let queue: DatabaseQueue
+
+    public init(path: String) throws {
+        self.path = path
+        try FileManager.default.createDirectory(
+            at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF")
+        }
+        queue = try DatabaseQueue(path: path, configuration: configuration)
+        try Self.migrator.migrate(queue)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-views") { db in
+            for table in LunaDomain.Table.allCases {
+                try db.execute(
+                    sql: "CREATE TABLE \(quoted(table)) (key TEXT PRIMARY KEY NOT NULL, body TEXT NOT NULL) WITHOUT ROWID")
+            }
+            try db.execute(sql: "CREATE TABLE applied (origin TEXT PRIMARY KEY NOT NULL, seq INTEGER NOT NULL) WITHOUT ROWID")
+            try db.execute(
+                sql:
+                    "CREATE TABLE outcome (origin TEXT NOT NULL, seq INTEGER NOT NULL, message TEXT NOT NULL, PRIMARY KEY (origin, seq)) WITHOUT ROWID"
+            )
+        }
+        return migrator
+    }
+
+    static func quoted(_ table: LunaDomain.Table) -> String { "\"\(table.rawValue)\"" }
+
+    /// Writes the rows apply changed, the new applied clock and any rejections, in one
+    /// transaction: the views never show half an event.
+    public func write(_ state: inout ClusterState, clock: VectorClock, rejections: [(EventID, String)] = []) throws {
+        let dirty = state.takeDirty()
+        let snapshot = state
+        try queue.write { db in
+            for row in dirty {
+                if let value = snapshot.row(row.table, row.key) {
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO \(Self.quoted(row.table)) (key, body) VALUES (?, ?)",
+                        arguments: [row.key, JSONValue.object(value).canonicalText])
+                } else {
+                    try db.execute(sql: "DELETE FROM \(Self.quoted(row.table)) WHERE key = ?", arguments: [row.key])
+                }
+            }
+            for (origin, seq) in clock.entries {
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO applied (origin, seq) VALUES (?, ?)", arguments: [origin, Int64(seq)])
+            }
+            for (id, message) in rejections {
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO outcome (origin, seq, message) VALUES (?, ?, ?)",
+                    arguments: [id.origin, Int64(id.seq), message])
+            }
+        }
+    }
+
+    /// Reads every view back into memory, with the clock of what they hold.
+    public func load() throws -> (state: ClusterState, clock: VectorClock) {
+        try queue.read { db in
+            var state = ClusterState()
+            for table in LunaDomain.Table.allCases {
+                let rows = try Row.fetchAll(db, sql: "SELECT key, body FROM \(Self.quoted(table))")
+                for row in rows {
+                    let key: String = row["key"]
+                    let body: String = row["body"]
+                    guard case .object(let fields) = try JSONParser.parse(body) else {
+                        throw ViewStoreError(reason: "row \(key) of table \(table.rawValue) is not a JSON object")
+                    }
+                    state.load(table, key, fields)
+                }
+            }
+            var clock = VectorClock()
+            for row in try Row.fetchAll(db, sql: "SELECT origin, seq FROM applied") {
+                let seq: Int64 = row["seq"]
+                clock.advance(row["origin"], to: UInt64(seq))
+            }
+            return (state, clock)
+        }
+    }
+
+    /// The rejection recorded for an event, if it was rejected when applied.
+    public func rejection(of id: EventID) throws -> String? {
+        try queue.read { db in
+            try String.fetchOne(
+                db, sql: "SELECT message FROM outcome WHERE origin = ? AND seq = ?", arguments: [id.origin, Int64(id.seq)])
+        }
+    }
+
+    /// Every row of a table as (key, body), in key order: what Merkle hashing reads.
+    public func rows(of table: LunaDomain.Table) throws -> [(key: String, body: String)] {
+        try queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT key, body FROM \(Self.quoted(table)) ORDER BY key").map { ($0["key"], $0["body"]) }
+        }
+    }
+}
+
+public struct ViewStoreError: Error, CustomStringConvertible {
+    public var reason: String
+    public var description: String { "the views are unreadable: \(reason)" }
+}
