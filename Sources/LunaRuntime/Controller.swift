@@ -112,7 +112,7 @@ public actor Controller {
     }
 
     public func merkleRoots() throws -> [LunaDomain.Table: String] {
-        try store.merkleRoots()
+        try store.merkleRoots().roots
     }
 
     public func close() {

@@ -1,6 +1,8 @@
 import Crypto
 import Foundation
+import GRDB
 import LunaDomain
+import LunaModel
 
 /// Per-table Merkle hashes: rows fall into 256 buckets by the first byte of the hash of
 /// their key; a bucket hashes its rows in key order; the root hashes the buckets. Two
@@ -29,10 +31,21 @@ public struct MerkleTree: Sendable, Equatable {
 }
 
 extension ViewStore {
-    /// The Merkle root of every replicated table, by table.
-    public func merkleRoots() throws -> [LunaDomain.Table: String] {
-        var roots: [LunaDomain.Table: String] = [:]
-        for table in LunaDomain.Table.allCases { roots[table] = MerkleTree(rows: try rows(of: table)).root }
-        return roots
+    /// The Merkle root of every replicated table, with the clock of what the views
+    /// hold, read in one transaction so a running controller cannot write in between.
+    public func merkleRoots() throws -> (clock: VectorClock, roots: [LunaDomain.Table: String]) {
+        try queue.read { db in
+            var roots: [LunaDomain.Table: String] = [:]
+            for table in LunaDomain.Table.allCases {
+                let rows = try GRDB.Row.fetchAll(db, sql: "SELECT key, body FROM \(Self.quoted(table)) ORDER BY key")
+                roots[table] = MerkleTree(rows: rows.map { ($0["key"], $0["body"]) }).root
+            }
+            var clock = VectorClock()
+            for row in try GRDB.Row.fetchAll(db, sql: "SELECT origin, seq FROM applied") {
+                let seq: Int64 = row["seq"]
+                clock.advance(row["origin"], to: UInt64(seq))
+            }
+            return (clock, roots)
+        }
     }
 }

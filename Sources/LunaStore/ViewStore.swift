@@ -98,13 +98,6 @@ public final class ViewStore: Sendable {
                 db, sql: "SELECT message FROM outcome WHERE origin = ? AND seq = ?", arguments: [id.origin, Int64(id.seq)])
         }
     }
-
-    /// Every row of a table as (key, body), in key order: what Merkle hashing reads.
-    public func rows(of table: LunaDomain.Table) throws -> [(key: String, body: String)] {
-        try queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT key, body FROM \(Self.quoted(table)) ORDER BY key").map { ($0["key"], $0["body"]) }
-        }
-    }
 }
 
 public struct ViewStoreError: Error, CustomStringConvertible {

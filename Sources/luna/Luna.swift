@@ -1,0 +1,26 @@
+import ArgumentParser
+
+/// The operator's command line for a Luna controller.
+@main
+struct Luna: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "luna", abstract: "Operate a Luna cluster controller.",
+        subcommands: [LogCommand.self])
+}
+
+struct LogCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "log", abstract: "Inspect and replay a controller's event log.",
+        subcommands: [LogInspect.self, LogReplay.self])
+}
+
+/// Where the controller's files are; works while lunad runs.
+struct DataDirectoryOption: ParsableArguments {
+    @Option(name: .customLong("data-dir"), help: "The controller's data directory ([DATA] DIRECTORY in luna.ini).")
+    var path: String
+}
+
+/// A failure the operator reads: one sentence, exit status 1.
+struct CommandFailure: Error, CustomStringConvertible {
+    var description: String
+}
