@@ -31,7 +31,8 @@ enum EventSummary {
         case .string(let text): return text.count > 40 ? String(text.prefix(37)) + "..." : text
         case .null: return "(cleared)"
         case .array(let items): return "[" + items.map(short).joined(separator: "; ") + "]"
-        case .object(let fields): return "{" + fields.keys.sorted().map { "\($0)=\(short(fields[$0]!))" }.joined(separator: ", ") + "}"
+        case .object(let fields):
+            return "{" + fields.keys.sorted().map { "\($0)=\(short(fields[$0]!))" }.joined(separator: ", ") + "}"
         default: return value.canonicalText
         }
     }

@@ -11,7 +11,8 @@ struct LogFile {
 
     func read(from offset: Int = 0, heads: [String: ChainHead] = [:]) throws -> LogScan {
         guard let handle = FileHandle(forReadingAtPath: directory.log) else {
-            throw CommandFailure(description: "\(directory.log) does not exist: is \(directory.path) a controller's data directory?")
+            throw CommandFailure(
+                description: "\(directory.log) does not exist: is \(directory.path) a controller's data directory?")
         }
         defer { try? handle.close() }
         let bytes = [UInt8](handle.readDataToEndOfFile())

@@ -62,7 +62,10 @@ struct LogInspect: AsyncParsableCommand {
         }
         func show(_ event: Event) {
             let rejection = try? views?.rejection(of: event.id)
-            print(json ? EventSummary.json(event, rejection: rejection).canonicalText : EventSummary.line(event, rejection: rejection))
+            print(
+                json
+                    ? EventSummary.json(event, rejection: rejection).canonicalText
+                    : EventSummary.line(event, rejection: rejection))
         }
         var shown = scan.events.filter(matches)
         if !oldestFirst, !follow { shown.reverse() }
@@ -81,7 +84,8 @@ struct LogInspect: AsyncParsableCommand {
 
     private func time(_ text: String, _ option: String) throws -> Int64 {
         guard let millis = TimeArgument.millis(text) else {
-            throw CommandFailure(description: "\(option) \(text) is not a time: use ISO 8601 (2026-11-25T14:00:00Z) or epoch milliseconds")
+            throw CommandFailure(
+                description: "\(option) \(text) is not a time: use ISO 8601 (2026-11-25T14:00:00Z) or epoch milliseconds")
         }
         return millis
     }

@@ -37,7 +37,9 @@ struct LogReplay: AsyncParsableCommand {
         let directory = DataDirectory(data.path)
         var events = try LogFile(directory: directory).read().events
         if verify {
-            guard until == nil else { throw CommandFailure(description: "--verify compares the whole log with the live views; it takes no --until") }
+            guard until == nil else {
+                throw CommandFailure(description: "--verify compares the whole log with the live views; it takes no --until")
+            }
             return try verifyViews(directory, events)
         }
         if let until {
@@ -46,7 +48,9 @@ struct LogReplay: AsyncParsableCommand {
         let path = output ?? directory.path + "/replay.sqlite"
         try removeDatabase(path)
         let result = try Replayer.rebuild(events, into: ViewStore(path: path))
-        print("replayed \(result.applied) events into \(path)\(result.rejections.isEmpty ? "" : ", \(result.rejections.count) rejected")")
+        print(
+            "replayed \(result.applied) events into \(path)\(result.rejections.isEmpty ? "" : ", \(result.rejections.count) rejected")"
+        )
         if let stopped = result.stoppedAt { print("stopped early: \(stopped)") }
         return true
     }
@@ -60,7 +64,8 @@ struct LogReplay: AsyncParsableCommand {
             return Array(ordered[...index])
         }
         guard let millis = TimeArgument.millis(until) else {
-            throw CommandFailure(description: "--until \(until) is neither an event id (origin:seq) nor a time (ISO 8601 or epoch ms)")
+            throw CommandFailure(
+                description: "--until \(until) is neither an event id (origin:seq) nor a time (ISO 8601 or epoch ms)")
         }
         return ordered.filter { $0.time.millis <= millis }
     }

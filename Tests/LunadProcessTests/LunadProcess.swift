@@ -1,0 +1,139 @@
+import AsyncHTTPClient
+import Foundation
+import LunaModel
+import NIOCore
+import NIOHTTP1
+
+/// A real `lunad` started from the build folder on a loopback port of its own, with its
+/// own data directory; stopped (or killed) by the test that started it.
+final class LunadProcess: @unchecked Sendable {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static var binaries: URL { root.appendingPathComponent(".build/debug") }
+
+    let dataDirectory: String
+    let port: Int
+    private(set) var process: Process?
+    private(set) var output = ""
+    private var token: String?
+
+    init(dataDirectory: String, port: Int = LunadProcess.freePort()) {
+        self.dataDirectory = dataDirectory
+        self.port = port
+    }
+
+    /// Starts lunad on the shipped luna.ini; waits until it answers, or returns its
+    /// exit status and output if it stopped first.
+    @discardableResult
+    func start(extraArguments: [String] = [], bootstrap: Bool = true) async throws -> (exit: Int32, output: String)? {
+        var arguments = [
+            "--config", Self.root.appendingPathComponent("Config/luna.ini").path, "--data-dir", dataDirectory, "--port",
+            String(port),
+        ]
+        if !bootstrap { arguments += ["--bootstrap", "/nonexistent/bootstrap.ini"] }
+        let process = Process()
+        process.executableURL = Self.binaries.appendingPathComponent("lunad")
+        process.arguments = arguments + extraArguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        self.process = process
+        for _ in 0..<300 {
+            if !process.isRunning {
+                let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                return (process.terminationStatus, text)
+            }
+            if (try? await send(.GET, "/version", body: nil, authenticated: false, timeout: .seconds(1)))?.status == 200 {
+                return nil
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw ProcessFailure(description: "lunad on port \(port) did not answer within 30 s")
+    }
+
+    /// SIGKILL (a crash) or SIGTERM (a stop), then waits for the process to end.
+    func stop(signal: Int32 = SIGTERM) {
+        guard let process, process.isRunning else { return }
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+    }
+
+    struct Reply {
+        var status: Int
+        var body: JSONValue?
+    }
+
+    func get(_ path: String, authenticated: Bool = true) async throws -> Reply {
+        try await send(.GET, path, body: nil, authenticated: authenticated)
+    }
+
+    func post(_ path: String, _ body: JSONValue) async throws -> Reply {
+        try await send(.POST, path, body: body, authenticated: true)
+    }
+
+    /// A refused connection is retried until the timeout: keep it short where lunad may be down.
+    private func send(
+        _ method: HTTPMethod, _ path: String, body: JSONValue?, authenticated: Bool, timeout: TimeAmount = .seconds(5)
+    ) async throws -> Reply {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+        request.method = method
+        if authenticated { request.headers.add(name: "x-access-tokens", value: try await login()) }
+        if let body { request.body = .bytes(ByteBuffer(string: body.canonicalText)) }
+        let response = try await HTTPClient.shared.execute(request, timeout: timeout)
+        let bytes = try await response.body.collect(upTo: 64 << 20)
+        let parsed = bytes.readableBytes == 0 ? nil : try? JSONParser.parse(Array(bytes.readableBytesView))
+        return Reply(status: Int(response.status.code), body: parsed)
+    }
+
+    private func login() async throws -> String {
+        if let token { return token }
+        let reply = try await send(
+            .POST, "/token", body: .object(["username": "luna", "password": "luna"]), authenticated: false)
+        guard let token = reply.body?["token"]?.stringValue else { throw ProcessFailure(description: "login failed: \(reply)") }
+        self.token = token
+        return token
+    }
+
+    /// Runs the `luna` CLI; returns its exit status and output.
+    static func luna(_ arguments: [String]) throws -> (exit: Int32, output: String) {
+        let process = Process()
+        process.executableURL = binaries.appendingPathComponent("luna")
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// A loopback port nobody listens on right now.
+    static func freePort() -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
+        }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    static func temporaryDirectory(_ name: String) -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("luna-\(name)-\(UUID().uuidString)").path
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+}
+
+struct ProcessFailure: Error, CustomStringConvertible {
+    var description: String
+}
