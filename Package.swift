@@ -93,8 +93,10 @@ let package = Package(
         .testTarget(
             name: "LunaAPITests",
             dependencies: [
-                "LunaAPI", "LunaRuntime",
+                "LunaAPI", "LunaRuntime", "LunaLog", "LunaModel",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .testTarget(

@@ -2,14 +2,16 @@ import Crypto
 
 /// A batch of events as it sits on disk: one group commit, one frame.
 ///
-///     magic "LUNB" | raw length u32 | compressed length u32 | SHA-256 of the compressed bytes
-///     | lz4(records), each record = length u32 | canonical JSON of the event
+///     magic "LUNB" | raw length u32 | compressed length u32 | header check u32
+///     | SHA-256 of the compressed bytes | lz4(records), each record = length u32 | event JSON
 ///
-/// Integers are little-endian. The frame checksum tells a torn or rotten batch apart
-/// from an intact one before any event in it is trusted.
+/// Integers are little-endian. The header check (the first four bytes of the SHA-256
+/// of the twelve bytes before it) makes a rotten length field damage, not a torn
+/// tail; the body checksum tells a torn or rotten batch from an intact one.
 enum LogFrame {
     static let magic: [UInt8] = Array("LUNB".utf8)
-    static let headerSize = 4 + 4 + 4 + 32
+    static let headerSize = 4 + 4 + 4 + 4 + 32
+    static let digestOffset = 16
 
     static func encode(records: [[UInt8]]) -> [UInt8] {
         var raw: [UInt8] = []
@@ -23,9 +25,14 @@ enum LogFrame {
         frame.reserveCapacity(headerSize + compressed.count)
         appendUInt32(UInt32(raw.count), to: &frame)
         appendUInt32(UInt32(compressed.count), to: &frame)
+        frame.append(contentsOf: headerCheck(frame[0..<12]))
         frame.append(contentsOf: SHA256.hash(data: compressed))
         frame.append(contentsOf: compressed)
         return frame
+    }
+
+    static func headerCheck(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
+        Array(SHA256.hash(data: bytes).prefix(4))
     }
 
     static func appendUInt32(_ value: UInt32, to bytes: inout [UInt8]) {

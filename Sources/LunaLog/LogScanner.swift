@@ -60,6 +60,9 @@ public struct LogScanner {
                 if bytes[offset...].allSatisfy({ $0 == 0 }) { return tail }
                 throw damage("a batch header is unreadable")
             }
+            guard LogFrame.headerCheck(bytes[offset..<offset + 12]) == Array(bytes[offset + 12..<offset + 16]) else {
+                throw damage("a batch header is corrupt")
+            }
             let rawLength = Int(LogFrame.readUInt32(bytes, at: offset + 4))
             let compressedLength = Int(LogFrame.readUInt32(bytes, at: offset + 8))
             let bodyStart = offset + LogFrame.headerSize
@@ -67,7 +70,7 @@ public struct LogScanner {
             guard end <= bytes.count else { return tail }
             let body = bytes[bodyStart..<end]
             let digest = Array(SHA256.hash(data: body))
-            guard digest == Array(bytes[offset + 12..<offset + 44]) else {
+            guard digest == Array(bytes[offset + LogFrame.digestOffset..<offset + LogFrame.headerSize]) else {
                 if end == bytes.count { return tail }
                 throw damage("the batch checksum does not match its contents")
             }

@@ -84,7 +84,7 @@ extension Event {
         }
         guard case .array(let hlc)? = fields["hlc"], hlc.count == 2,
             case .int(let millis) = hlc[0], case .int(let counter) = hlc[1],
-            counter >= 0
+            counter >= 0, counter <= Int(UInt32.max)
         else { throw EventDecodingError(field: "hlc") }
         guard let clockFields = fields["clock"]?.objectValue else {
             throw EventDecodingError(field: "clock")

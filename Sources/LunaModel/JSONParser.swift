@@ -137,7 +137,7 @@ public struct JSONParser {
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                let text = String(decoding: bytes[start..<index], as: UTF8.self)
+                let text = try utf8(start..<index)
                 index += 1
                 return text
             }
@@ -146,7 +146,7 @@ public struct JSONParser {
             index += 1
         }
         var scalars = String.UnicodeScalarView()
-        scalars.append(contentsOf: String(decoding: bytes[start..<index], as: UTF8.self).unicodeScalars)
+        scalars.append(contentsOf: try utf8(start..<index).unicodeScalars)
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
@@ -161,7 +161,7 @@ public struct JSONParser {
                 {
                     index += 1
                 }
-                scalars.append(contentsOf: String(decoding: bytes[runStart..<index], as: UTF8.self).unicodeScalars)
+                scalars.append(contentsOf: try utf8(runStart..<index).unicodeScalars)
                 continue
             }
             index += 1
@@ -194,6 +194,13 @@ public struct JSONParser {
             }
         }
         throw error("unterminated string")
+    }
+
+    private func utf8(_ range: Range<Int>) throws(SyntaxError) -> String {
+        guard let text = String(validating: bytes[range], as: UTF8.self) else {
+            throw SyntaxError(offset: range.lowerBound, reason: "invalid UTF-8 in a string")
+        }
+        return text
     }
 
     private mutating func hex4() throws(SyntaxError) -> UInt32 {
@@ -239,7 +246,7 @@ public struct JSONParser {
         }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
         if isInteger, let value = Int(text) { return .int(value) }
-        guard let value = Double(text) else { throw error("invalid number") }
+        guard let value = Double(text), value.isFinite else { throw error("number out of range") }
         return .double(value)
     }
 }

@@ -69,6 +69,11 @@ extension JSONValue {
         objectValue?[key]
     }
 
+    public subscript(index: Int) -> JSONValue? {
+        guard let items = arrayValue, items.indices.contains(index) else { return nil }
+        return items[index]
+    }
+
     /// How the value is named in an operator's error message.
     public var typeName: String {
         switch self {

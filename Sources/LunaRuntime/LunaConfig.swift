@@ -61,7 +61,7 @@ public struct LunaConfig: Sendable {
             throw ini.failure("API", "EXPIRY", "= \(expiry) is not a duration like 24h, 30m or 3600s")
         }
         let secret = try required("API", "SECRET_KEY")
-        guard secret.utf8.count >= 16 else { throw ini.failure("API", "SECRET_KEY", "must be at least 16 characters") }
+        guard secret.utf8.count >= 32 else { throw ini.failure("API", "SECRET_KEY", "must be at least 32 characters") }
         return LunaConfig(
             name: name, bind: ini.value("API", "BIND") ?? "127.0.0.1", port: overrides.port ?? filePort,
             dataDirectory: try overrides.dataDirectory ?? resolve(required("DATA", "DIRECTORY")),

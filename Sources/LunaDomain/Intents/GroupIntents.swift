@@ -107,7 +107,8 @@ enum GroupIntents {
 
     static let interfaces = IntentHandler(
         name: "Group.interfaces",
-        prepare: { name, body, _ throws(LunaError) in
+        prepare: { _, body, _ throws(LunaError) in
+            try FieldSchema.refuseUnknown(body, allowed: ["name", "interfaces"], kind: "group")
             guard let items = try InterfaceRules.prepare(body["interfaces"], schema: InterfaceRules.groupSchema) else {
                 throw .invalid("Invalid request: interfaces are required")
             }
@@ -125,6 +126,7 @@ enum GroupIntents {
     static let deleteInterface = IntentHandler(
         name: "Group.interface.delete",
         prepare: { _, body, _ throws(LunaError) in
+            try FieldSchema.refuseUnknown(body, allowed: ["interface"], kind: "group interface")
             guard let interface = body["interface"]?.stringValue else { throw .invalid("Invalid request: interface is required") }
             return .object(["interface": .string(interface)])
         },

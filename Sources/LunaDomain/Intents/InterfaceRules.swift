@@ -100,14 +100,15 @@ enum InterfaceRules {
         state.put(.groupinterface, key, row)
         let interface = row["interface"]!.stringValue!
         for member in (state.groupMembers[group] ?? []).sorted() {
-            var change: Row = ["interface": .string(renamedFrom ?? interface)]
-            if renamedFrom != nil, state.row(.nodeinterface, RowKey.child(member, renamedFrom!)) != nil {
-                change["newinterfacename"] = .string(interface)
-            } else if renamedFrom != nil {
-                change["interface"] = .string(interface)
+            var change: Row = ["interface": .string(interface)]
+            if let old = renamedFrom, state.row(.nodeinterface, RowKey.child(member, old)) != nil {
+                change = ["interface": .string(old), "newinterfacename": .string(interface)]
             }
             let existing = state.row(.nodeinterface, RowKey.child(member, change["interface"]!.stringValue!))
-            if let network = row["network"], existing?["network"] != network { change["network"] = network }
+            // A member that lacks the interface gets all of it; one that has it gets what changed.
+            for field in groupFields.keys where existing == nil ? row[field] != nil : fields[field] != nil {
+                change[field] = existing == nil ? row[field] : fields[field]
+            }
             if existing == nil || change.count > 1 { try applyToNode(member, change, in: &state) }
         }
     }
@@ -115,12 +116,7 @@ enum InterfaceRules {
     /// Gives a new node one interface per interface of its group.
     static func inheritGroupInterfaces(_ node: String, group: String, in state: inout ClusterState) throws(LunaError) {
         for key in state.childKeys(.groupinterface, of: group) {
-            let source = state.row(.groupinterface, key)!
-            var item: Row = ["interface": source["interface"]!]
-            for field in ["network", "mtu", "vlanid", "vlan_parent", "bond_mode", "bond_slaves", "options", "dhcp"] {
-                item[field] = source[field]
-            }
-            try applyToNode(node, item, in: &state)
+            try applyToNode(node, state.row(.groupinterface, key)!, in: &state)
         }
     }
 }

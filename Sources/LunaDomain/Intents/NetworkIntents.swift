@@ -45,7 +45,7 @@ enum NetworkIntents {
                 rehome(from: name, to: newName, in: &state)
             }
             state.put(.network, key, row)
-            if old != nil { try reallocate(key, in: &state) }
+            if let old { try reallocate(key, previous: old, in: &state) }
             if old == nil { return .created("Network \(name) created successfully") }
             return .changed(newName.map { "Network \(name) renamed to \($0) and updated" } ?? "Network \(name) updated")
         })
@@ -60,9 +60,14 @@ enum NetworkIntents {
                 let shown = holders.prefix(10).joined(separator: ", ")
                 throw .invalid("Invalid request: network \(name) is in use by \(shown)\(holders.count > 10 ? " ..." : "")")
             }
-            let groupUsers = state.rows(.groupinterface).filter { $0.value["network"] == .string(name) }.keys.sorted()
-            if let first = groupUsers.first {
-                throw .invalid("Invalid request: network \(name) is in use by group interface \(first)")
+            let users: [(Table, String)] = [
+                (.groupinterface, "group interface"), (.nodeinterface, "node interface"), (.controller, "controller"),
+                (.switch, "switch"), (.otherdev, "other device"),
+            ]
+            for (table, label) in users {
+                if let first = state.rows(table).filter({ $0.value["network"] == .string(name) }).keys.sorted().first {
+                    throw .invalid("Invalid request: network \(name) is in use by \(label) \(first)")
+                }
             }
             state.remove(.network, name)
             return .removed("Network \(name) removed")
@@ -121,11 +126,33 @@ enum NetworkIntents {
 
     /// Gives holders whose address no longer fits the network (new range, new DHCP range,
     /// new gateway) the next free one, in key order so every controller does the same.
-    static func reallocate(_ name: String, in state: inout ClusterState) throws(LunaError) {
-        for table in [Table.nodeinterface, .controller, .switch, .otherdev] {
+    static func reallocate(_ name: String, previous: Row, in state: inout ClusterState) throws(LunaError) {
+        let network = state.row(.network, name)!
+        // A controller's address is a fact about a machine: the network must fit it.
+        for (controller, row) in state.rows(.controller) where row["network"] == .string(name) {
+            for field in ["ipaddress", "ipaddress_ipv6"] {
+                guard let address = row[field]?.stringValue.flatMap(IPAddress.init) else { continue }
+                do {
+                    try AddressPool.checkAssignable(
+                        address, on: name, holder: "controller:\(controller)", force: false, in: state)
+                } catch {
+                    throw .invalid(
+                        "Invalid request: controller \(controller) keeps \(address) on network \(name): \(error.message)")
+                }
+            }
+        }
+        for table in [Table.nodeinterface, .switch, .otherdev] {
             let holders = state.rows(table).filter { $0.value["network"] == .string(name) }
             for key in holders.keys.sorted() {
                 var row = holders[key]!
+                for family in [IPAddress.Family.v4, .v6] {
+                    let field = family == .v4 ? "ipaddress" : "ipaddress_ipv6"
+                    guard let address = row[field]?.stringValue.flatMap(IPAddress.init),
+                        AddressPool.dhcpRange(network, family)?.contains(address.value) == true,
+                        AddressPool.dhcpRange(previous, family)?.contains(address.value) != true
+                    else { continue }
+                    row[field] = nil
+                }
                 let holder = table == .nodeinterface ? key : "\(table.rawValue):\(key)"
                 try AddressPool.assign(&row, network: name, requested: nil, holder: holder, force: true, in: state)
                 if row != holders[key]! { state.put(table, key, row) }

@@ -125,6 +125,7 @@ enum NodeIntents {
     static let interfaces = IntentHandler(
         name: "Node.interfaces",
         prepare: { _, body, _ throws(LunaError) in
+            try FieldSchema.refuseUnknown(body, allowed: ["name", "interfaces"], kind: "node")
             guard let items = try InterfaceRules.prepare(body["interfaces"], schema: InterfaceRules.nodeSchema) else {
                 throw .invalid("Invalid request: interfaces are required")
             }
@@ -141,6 +142,7 @@ enum NodeIntents {
     static let deleteInterface = IntentHandler(
         name: "Node.interface.delete",
         prepare: { _, body, _ throws(LunaError) in
+            try FieldSchema.refuseUnknown(body, allowed: ["interface"], kind: "node interface")
             guard let interface = body["interface"]?.stringValue else { throw .invalid("Invalid request: interface is required") }
             return .object(["interface": .string(interface)])
         },

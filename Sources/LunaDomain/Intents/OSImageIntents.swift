@@ -26,6 +26,7 @@ enum OSImageIntents {
     static let tag = IntentHandler(
         name: "OSImage.tag",
         prepare: { _, body, _ throws(LunaError) in
+            try FieldSchema.refuseUnknown(body, allowed: ["name", "tag"], kind: "osimage tag")
             guard let tag = body["tag"]?.stringValue else { throw .invalid("Invalid request: tag is required") }
             try NamePattern.object.check(tag, field: "tag")
             return .object(["tag": .string(tag)])
@@ -45,6 +46,7 @@ enum OSImageIntents {
     static let deleteTag = IntentHandler(
         name: "OSImage.tag.delete",
         prepare: { _, body, _ throws(LunaError) in
+            try FieldSchema.refuseUnknown(body, allowed: ["tag"], kind: "osimage tag")
             guard let tag = body["tag"]?.stringValue else { throw .invalid("Invalid request: tag is required") }
             return .object(["tag": .string(tag)])
         },

@@ -6,7 +6,7 @@ enum ObjectRules {
     static func merge(_ row: Row, _ changes: Row) -> Row {
         var out = row
         for (key, value) in changes {
-            out[key] = value.isNull ? nil : value
+            if value.isNull { out.removeValue(forKey: key) } else { out[key] = value }
         }
         return out
     }

@@ -18,6 +18,7 @@ enum SecretIntents {
             IntentHandler(
                 name: "\(prefix).update",
                 prepare: { _, body, context throws(LunaError) in
+                    try FieldSchema.refuseUnknown(body, allowed: ["secrets"], kind: "secret")
                     guard let items = body["secrets"]?.arrayValue, !items.isEmpty else {
                         throw .invalid("Invalid request: a list of secrets is required")
                     }
@@ -51,6 +52,7 @@ enum SecretIntents {
             IntentHandler(
                 name: "\(prefix).clone",
                 prepare: { _, body, _ throws(LunaError) in
+                    try FieldSchema.refuseUnknown(body, allowed: ["secret", "newsecretname"], kind: "secret")
                     guard let secret = body["secret"]?.stringValue, let new = body["newsecretname"]?.stringValue else {
                         throw .invalid("Invalid request: secret and newsecretname are required")
                     }
@@ -74,6 +76,7 @@ enum SecretIntents {
             IntentHandler(
                 name: "\(prefix).delete",
                 prepare: { _, body, _ throws(LunaError) in
+                    try FieldSchema.refuseUnknown(body, allowed: ["secret"], kind: "secret")
                     guard let secret = body["secret"]?.stringValue else { throw .invalid("Invalid request: secret is required") }
                     return .object(["secret": .string(secret)])
                 },

@@ -3,8 +3,8 @@ import LunaModel
 /// What a writable field accepts. Requests are checked against these before an event
 /// is written; the normalised value is what the event carries.
 public enum FieldType: Sendable {
-    /// Free text (comments, scripts, options); control characters other than tab and
-    /// newline are refused.
+    /// Free text (comments, scripts, options); control characters other than tab,
+    /// newline and carriage return are refused.
     case text
     case bool
     case integer
@@ -43,6 +43,14 @@ public struct FieldSchema: Sendable {
             out[key] = try Self.normalize(body[key]!, as: type, field: key)
         }
         return out
+    }
+
+    /// For requests whose body is not a set of fields (an interface list, a tag name):
+    /// anything but the keys they take is refused, as unknown fields always are.
+    public static func refuseUnknown(_ body: Row, allowed: Set<String>, kind: String) throws(LunaError) {
+        if let key = body.keys.sorted().first(where: { !allowed.contains($0) }) {
+            throw .invalid("Invalid request: Columns are incorrect: \(kind) has no field '\(key)'")
+        }
     }
 
     static func normalize(_ value: JSONValue, as type: FieldType, field: String) throws(LunaError) -> JSONValue {
@@ -146,7 +154,9 @@ public struct FieldSchema: Sendable {
 enum MACAddress {
     static func normalize(_ text: String, field: String) throws(LunaError) -> String {
         let octets = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == ":" || $0 == "-" })
-        let valid = octets.count == 6 && octets.allSatisfy { octet in octet.count == 2 && octet.allSatisfy(\.isHexDigit) }
+        let valid =
+            octets.count == 6
+            && octets.allSatisfy { octet in octet.count == 2 && octet.allSatisfy { $0.isASCII && $0.isHexDigit } }
         guard valid else {
             throw .invalid("Invalid request: field \(field) with content '\(text)' is not a MAC address like 52:54:00:12:34:56")
         }

@@ -60,7 +60,9 @@ public struct IPNetwork: Sendable, Hashable, CustomStringConvertible {
     /// Parses `address/prefix`; the address must be the network's first address.
     public init?(_ text: String) {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, let address = IPAddress(String(parts[0])), let prefix = Int(parts[1]),
+        guard parts.count == 2, let address = IPAddress(String(parts[0])),
+            parts[1].allSatisfy({ $0.isASCII && $0.isNumber }), parts[1] == "0" || !parts[1].hasPrefix("0"),
+            let prefix = Int(parts[1]),
             prefix >= 0, prefix <= address.bitWidth
         else { return nil }
         self.init(base: address, prefix: prefix)

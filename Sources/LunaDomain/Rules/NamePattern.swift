@@ -47,8 +47,7 @@ public enum NamePattern: Sendable {
         let fits =
             !value.isEmpty && value.count <= maxLength && value.unicodeScalars.allSatisfy(allows)
             && (self != .interface || value.count >= 2)
-            && (self != .domain || Self.isDomain(value))
-            && (self != .host || (value.first != "-" && value.first != "." && !value.contains("..")))
+            && (self == .object || self == .interface || Self.isLabels(value))
         guard fits else {
             throw .invalid(
                 "Invalid request: field \(field) with content '\(value)' does not match criteria: \(description), at most \(maxLength) characters"
@@ -59,7 +58,8 @@ public enum NamePattern: Sendable {
         }
     }
 
-    private static func isDomain(_ value: String) -> Bool {
+    /// Host and network names: dot-separated labels that neither start nor end with '-'.
+    private static func isLabels(_ value: String) -> Bool {
         value.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
             !label.isEmpty && label.count <= 63 && label.first != "-" && label.last != "-"
         }

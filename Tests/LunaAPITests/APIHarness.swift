@@ -1,0 +1,79 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import LunaAPI
+import LunaModel
+import LunaRuntime
+import NIOCore
+
+/// A controller seeded from the shipped bootstrap.ini in a temporary directory, with
+/// its API served through Hummingbird's test client (no sockets).
+struct APIHarness {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    let controller: Controller
+    let tokens: TokenAuthority
+    let directory: String
+
+    static func make() async throws -> APIHarness {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("luna-api-\(UUID())").path
+        let controller = try Controller(directory: DataDirectory(directory), name: "c1", fsync: false)
+        try await Bootstrap(path: root.appendingPathComponent("Config/bootstrap.ini").path).seed(controller)
+        let tokens = await TokenAuthority(
+            secret: "0123456789abcdef0123456789abcdef", username: "luna", password: "luna", lifetime: 3600)
+        return APIHarness(controller: controller, tokens: tokens, directory: directory)
+    }
+
+    func run(_ body: @escaping @Sendable (Client) async throws -> Void) async throws {
+        let app = Application(router: LunaApplication.router(controller: controller, tokens: tokens))
+        try await app.test(.router) { client in
+            let token = try await client.execute(
+                uri: "/token", method: .post, body: ByteBuffer(string: #"{"username":"luna","password":"luna"}"#)
+            ) { response in
+                try JSONParser.parse(Array(response.body.readableBytesView))["token"]!.stringValue!
+            }
+            try await body(Client(client: client, token: token))
+        }
+        await controller.close()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    struct Client: Sendable {
+        let client: any TestClientProtocol
+        let token: String
+
+        struct Reply {
+            var status: HTTPResponse.Status
+            var body: JSONValue?
+            var message: String { body?["message"]?.stringValue ?? "" }
+        }
+
+        func get(_ uri: String, token: String? = nil) async throws -> Reply {
+            try await send(uri, .get, nil, token: token)
+        }
+
+        func post(_ uri: String, _ body: JSONValue) async throws -> Reply {
+            try await send(uri, .post, body.canonicalText)
+        }
+
+        func post(_ uri: String, raw: String) async throws -> Reply {
+            try await send(uri, .post, raw)
+        }
+
+        func send(_ uri: String, _ method: HTTPRequest.Method, _ body: String?, token: String? = nil) async throws -> Reply {
+            var headers = HTTPFields()
+            headers[HTTPField.Name("x-access-tokens")!] = token ?? self.token
+            return try await client.execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+            {
+                Reply(status: $0.status, body: try? JSONParser.parse(Array($0.body.readableBytesView)))
+            }
+        }
+    }
+}
+
+/// `{"config": {"<kind>": {"<name>": fields}}}`
+func envelope(_ kind: String, _ name: String, _ fields: JSONValue) -> JSONValue {
+    ["config": .object([kind: .object([name: fields])])]
+}
