@@ -1,0 +1,21 @@
+import ArgumentParser
+
+/// Benchmarks, separate from the tests: each prints its figure and the ratio against a
+/// baseline measured in the same invocation. Build with `-c release` for real figures.
+@main
+struct LunaBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "luna-bench", abstract: "Measure Luna's write rate, rebuild speed and memory.",
+        subcommands: [WritesBenchmark.self, RebuildBenchmark.self, MemoryBenchmark.self, AllBenchmarks.self],
+        defaultSubcommand: AllBenchmarks.self)
+}
+
+struct AllBenchmarks: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "all", abstract: "Run every benchmark with its defaults.")
+
+    func run() async throws {
+        try await WritesBenchmark.parse([]).run()
+        try await RebuildBenchmark.parse([]).run()
+        try await MemoryBenchmark.parse([]).run()
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import GRDB
+import LunaModel
+import Testing
+
+/// `luna log inspect` and `luna log replay` on a data directory a real lunad wrote.
+@Suite(.serialized)
+struct LogCommandTests {
+    @Test func inspectFiltersMasksSecretsAndReplayCuts() async throws {
+        let directory = LunadProcess.temporaryDirectory("logcmd")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let lunad = LunadProcess(dataDirectory: directory)
+        #expect(try await lunad.start() == nil)
+        let secret: JSONValue = [
+            "config": ["secrets": ["node": ["node001": [["name": "k", "content": "clearsecret", "path": "/etc/k"]]]]]
+        ]
+        #expect(try await lunad.post("/config/secrets/node/node001", secret).status == 201)
+        #expect(
+            try await lunad.post("/config/node/node002", ["config": ["node": ["node002": ["comment": "rack 4"]]]]).status == 204)
+        lunad.stop()
+
+        let newest = try LunadProcess.luna(["log", "inspect", "--data-dir", directory, "--limit", "1"])
+        #expect(newest.exit == 0)
+        #expect(newest.output.hasPrefix("controller:14 "))
+        #expect(newest.output.contains("admin  Node.update  node002  comment=rack 4"))
+
+        let secrets = try LunadProcess.luna(["log", "inspect", "--data-dir", directory, "--intent", "Secret", "--json"])
+        #expect(!secrets.output.contains("clearsecret"))
+        let line = try JSONParser.parse(secrets.output.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(line["payload"]?["secrets"]?[0]?["content"] == "<encrypted>")
+        #expect(line["id"] == "controller:13")
+
+        let bootstrap = try LunadProcess.luna([
+            "log", "inspect", "--data-dir", directory, "--actor", "bootstrap", "--oldest-first",
+        ])
+        #expect(bootstrap.output.split(separator: "\n").count == 12)
+        #expect(bootstrap.output.hasPrefix("controller:1 "))
+
+        let replay = try LunadProcess.luna([
+            "log", "replay", "--data-dir", directory, "--until", "controller:12", "--output", directory + "/at12.sqlite",
+        ])
+        #expect(replay.exit == 0)
+        #expect(replay.output.contains("replayed 12 events"))
+        let unknown = try LunadProcess.luna(["log", "replay", "--data-dir", directory, "--until", "controller:99"])
+        #expect(unknown.exit == 1)
+        #expect(unknown.output.contains("event controller:99 is not in the log"))
+        let badTime = try LunadProcess.luna(["log", "inspect", "--data-dir", directory, "--since", "yesterday"])
+        #expect(badTime.exit == 1)
+        #expect(badTime.output.contains("--since yesterday is not a time"))
+
+    }
+
+    /// A hand edit of the views (or disk rot) is what --verify exists to find.
+    @Test func verifyFindsAViewThatDiffersFromTheLog() async throws {
+        let directory = LunadProcess.temporaryDirectory("verify")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let lunad = LunadProcess(dataDirectory: directory)
+        #expect(try await lunad.start() == nil)
+        lunad.stop()
+        #expect(try LunadProcess.luna(["log", "replay", "--data-dir", directory, "--verify"]).exit == 0)
+
+        let views = try DatabaseQueue(path: directory + "/views.sqlite")
+        try await views.write { db in
+            try db.execute(sql: "UPDATE node SET body = replace(body, 'compute-group', 'elsewhere') WHERE key = 'node003'")
+        }
+        try views.close()
+        let verify = try LunadProcess.luna(["log", "replay", "--data-dir", directory, "--verify"])
+        #expect(verify.exit == 1)
+        #expect(verify.output.contains("node             different"))
+        #expect(verify.output.contains("network          equal"))
+    }
+}
