@@ -5,12 +5,37 @@ import LunaModel
 public enum EventCodec {
     /// SHA-256 (hex) over the event's canonical JSON without the checksum field.
     public static func checksum(of event: Event) -> String {
-        let digest = SHA256.hash(data: Array(event.jsonValue(withChecksum: false).canonicalText.utf8))
+        let digest = SHA256.hash(data: event.jsonValue(withChecksum: false).canonicalBytes)
         return hex(digest)
     }
 
+    /// The checksum of a record as stored, computed over its own bytes less the
+    /// `"checksum"` member: for a canonical record that is exactly `checksum(of:)`, and it
+    /// spares re-encoding every event on replay. `checksum` sorts second, after `actor`,
+    /// and `,"checksum":"` cannot occur inside a JSON string (its quotes would be escaped),
+    /// so the first occurrence is the member.
+    static func checksum(ofRecord record: [UInt8]) -> String? {
+        let marker = Array(#","checksum":""#.utf8)
+        let length = marker.count + 64 + 1
+        guard let start = firstIndex(of: marker, in: record), start + length <= record.count,
+            record[start + length - 1] == UInt8(ascii: "\"")
+        else { return nil }
+        var hasher = SHA256()
+        hasher.update(data: record[..<start])
+        hasher.update(data: record[(start + length)...])
+        return hex(hasher.finalize())
+    }
+
+    private static func firstIndex(of marker: [UInt8], in bytes: [UInt8]) -> Int? {
+        guard bytes.count >= marker.count else { return nil }
+        for index in 0...(bytes.count - marker.count) where bytes[index] == marker[0] {
+            if bytes[index..<index + marker.count].elementsEqual(marker) { return index }
+        }
+        return nil
+    }
+
     static func encode(_ event: Event) -> [UInt8] {
-        Array(event.jsonValue().canonicalText.utf8)
+        event.jsonValue().canonicalBytes
     }
 
     static func decode(_ bytes: [UInt8]) throws -> Event {
@@ -18,13 +43,13 @@ public enum EventCodec {
     }
 
     static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
-        let digits: [Character] = Array("0123456789abcdef")
-        var out = ""
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
         out.reserveCapacity(64)
         for byte in digest {
             out.append(digits[Int(byte >> 4)])
             out.append(digits[Int(byte & 0xF)])
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -43,21 +43,23 @@ public final class ViewStore: Sendable {
     /// Writes the rows apply changed, the new applied clock and any rejections, in one
     /// transaction: the views never show half an event.
     public func write(_ state: inout ClusterState, clock: VectorClock, rejections: [(EventID, String)] = []) throws {
-        let dirty = state.takeDirty()
-        let snapshot = state
+        // In key order, so the B-trees fill from one end.
+        let dirty = state.takeDirty().sorted { ($0.table, $0.key) < ($1.table, $1.key) }
+        let bodies = Self.encode(dirty, from: state)
         try queue.write { db in
-            for row in dirty {
-                if let value = snapshot.row(row.table, row.key) {
-                    try db.execute(
-                        sql: "INSERT OR REPLACE INTO \(Self.quoted(row.table)) (key, body) VALUES (?, ?)",
-                        arguments: [row.key, JSONValue.object(value).canonicalText])
+            // Cached statements: SQL is parsed once per table, not once per row.
+            for (row, body) in zip(dirty, bodies) {
+                let table = Self.quoted(row.table)
+                if let body {
+                    let insert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO \(table) (key, body) VALUES (?, ?)")
+                    try insert.execute(arguments: [row.key, body])
                 } else {
-                    try db.execute(sql: "DELETE FROM \(Self.quoted(row.table)) WHERE key = ?", arguments: [row.key])
+                    try db.cachedStatement(sql: "DELETE FROM \(table) WHERE key = ?").execute(arguments: [row.key])
                 }
             }
+            let applied = try db.cachedStatement(sql: "INSERT OR REPLACE INTO applied (origin, seq) VALUES (?, ?)")
             for (origin, seq) in clock.entries {
-                try db.execute(
-                    sql: "INSERT OR REPLACE INTO applied (origin, seq) VALUES (?, ?)", arguments: [origin, Int64(seq)])
+                try applied.execute(arguments: [origin, Int64(seq)])
             }
             for (id, message) in rejections {
                 try db.execute(
@@ -65,6 +67,27 @@ public final class ViewStore: Sendable {
                     arguments: [id.origin, Int64(id.seq), message])
             }
         }
+    }
+
+    /// The canonical JSON of each changed row (nil: deleted). A rebuild changes every row
+    /// at once, so large sets are encoded on every core.
+    static func encode(_ dirty: [ClusterState.DirtyRow], from state: ClusterState) -> [String?] {
+        let encodeRow: @Sendable (ClusterState.DirtyRow) -> String? = { row in
+            state.row(row.table, row.key).map { JSONValue.object($0).canonicalText }
+        }
+        guard dirty.count > 4096 else { return dirty.map(encodeRow) }
+        // Each index is written by exactly one iteration: no two threads touch the same slot.
+        nonisolated(unsafe) let bodies = UnsafeMutableBufferPointer<String?>.allocate(capacity: dirty.count)
+        defer { bodies.deallocate() }
+        let chunks = ProcessInfo.processInfo.activeProcessorCount * 4
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            for index in stride(from: chunk, to: dirty.count, by: chunks) {
+                (bodies.baseAddress! + index).initialize(to: encodeRow(dirty[index]))
+            }
+        }
+        let result = Array(bodies)
+        _ = bodies.baseAddress!.deinitialize(count: dirty.count)
+        return result
     }
 
     /// Reads every view back into memory, with the clock of what they hold.

@@ -46,7 +46,7 @@ enum ClusterIntents {
             if let network = row["network"]?.stringValue {
                 let requested = row["ipaddress"]?.stringValue.flatMap(IPAddress.init)
                 try AddressPool.assign(
-                    &row, network: network, requested: requested, holder: "controller:\(name)", force: true, in: state)
+                    &row, network: network, requested: requested, holder: "controller:\(name)", force: true, in: &state)
             }
             state.put(.controller, name, row)
             return old == nil ? .created("Controller \(name) created") : .changed("Controller \(name) updated")

@@ -71,7 +71,7 @@ enum InterfaceRules {
                 row["ipaddress_ipv6"] = nil
             }
             let address = requested?.stringValue.flatMap(IPAddress.init)
-            try AddressPool.assign(&row, network: network, requested: address, holder: key, force: force, in: state)
+            try AddressPool.assign(&row, network: network, requested: address, holder: key, force: force, in: &state)
         } else if requested != nil {
             throw .invalid("Invalid request: interface \(name) of node \(node) needs a network for its ipaddress")
         }

@@ -154,7 +154,7 @@ enum NetworkIntents {
                     row[field] = nil
                 }
                 let holder = table == .nodeinterface ? key : "\(table.rawValue):\(key)"
-                try AddressPool.assign(&row, network: name, requested: nil, holder: holder, force: true, in: state)
+                try AddressPool.assign(&row, network: name, requested: nil, holder: holder, force: true, in: &state)
                 if row != holders[key]! { state.put(table, key, row) }
             }
         }

@@ -74,7 +74,7 @@ struct SimpleObject: Sendable {
                 }
             }
         }
-        if hasAddress { try placeAddress(&row, key: key, changes: changes, force: force, state: state) }
+        if hasAddress { try placeAddress(&row, key: key, changes: changes, force: force, state: &state) }
         state.put(table, key, row)
         if old == nil { return .created("\(label) \(name) created successfully") }
         return .changed(newName.map { "\(label) \(name) renamed to \($0) and updated" } ?? "\(label) \(name) updated")
@@ -98,7 +98,7 @@ struct SimpleObject: Sendable {
             row = row.filter { !$0.value.isNull }
         }
         try validate(row, state)
-        if hasAddress { try placeAddress(&row, key: newName, changes: changes, force: force, state: state) }
+        if hasAddress { try placeAddress(&row, key: newName, changes: changes, force: force, state: &state) }
         state.put(table, newName, row)
         for child in childTables {
             for key in state.childKeys(child, of: name) {
@@ -122,7 +122,9 @@ struct SimpleObject: Sendable {
     }
 
     /// Switches and other devices hold one address on one network.
-    private func placeAddress(_ row: inout Row, key: String, changes: Row, force: Bool, state: ClusterState) throws(LunaError) {
+    private func placeAddress(_ row: inout Row, key: String, changes: Row, force: Bool, state: inout ClusterState)
+        throws(LunaError)
+    {
         if let mac = row["macaddress"]?.stringValue, let holder = state.macs[mac], holder != "\(table.rawValue):\(key)" {
             throw .invalid("Invalid request: MAC address \(mac) is already in use by \(holder)")
         }
@@ -132,6 +134,6 @@ struct SimpleObject: Sendable {
         }
         let requested = changes["ipaddress"]?.stringValue.flatMap(IPAddress.init)
         try AddressPool.assign(
-            &row, network: network, requested: requested, holder: "\(table.rawValue):\(key)", force: force, in: state)
+            &row, network: network, requested: requested, holder: "\(table.rawValue):\(key)", force: force, in: &state)
     }
 }

@@ -29,7 +29,8 @@ enum AddressPool {
         let taken = state.addresses[name] ?? [:]
         let gateway = gateway(network, family)?.value
         let dhcp = dhcpRange(network, family)
-        var candidate = hosts.lowerBound
+        var candidate = max(hosts.lowerBound, state.allocationFloors[name]?[family] ?? 0)
+        guard candidate <= hosts.upperBound else { return nil }
         // Bounded by what is taken: at most taken.count + range skips before a free one.
         while true {
             if let dhcp, dhcp.contains(candidate) {
@@ -75,7 +76,7 @@ enum AddressPool {
     /// next free one of each family the network has.
     static func assign(
         _ row: inout Row, network name: String, requested: IPAddress?, holder: String, force: Bool,
-        in state: ClusterState
+        in state: inout ClusterState
     ) throws(LunaError) {
         guard let network = state.row(.network, name) else {
             throw .invalid("Invalid request: network \(name) is not known or valid")
@@ -98,6 +99,7 @@ enum AddressPool {
             guard let next = nextFree(on: name, family, in: state) else {
                 throw .invalid("Invalid request: network \(name) has no free \(family == .v4 ? "IPv4" : "IPv6") address left")
             }
+            state.raiseAllocationFloor(name, family, to: next.value)
             row[field] = .string(next.description)
         }
     }

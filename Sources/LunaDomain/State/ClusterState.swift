@@ -9,6 +9,10 @@ public struct ClusterState: Sendable {
     public private(set) var dirty: Set<DirtyRow> = []
     /// Per network, every address in use and who holds it (`node/BOOTIF`, `switch:sw1`, …).
     public private(set) var addresses: [String: [IPAddress: String]] = [:]
+    /// Per network and family, an address below which no host address is free: where
+    /// the search for the next free one may start. Only ever a lower bound, so the
+    /// search gives what a scan from the network's start would give, in less time.
+    public private(set) var allocationFloors: [String: [IPAddress.Family: UInt128]] = [:]
     /// Every MAC address in use and the row that holds it.
     public private(set) var macs: [String: String] = [:]
     /// Members of each group, for deletes and cascades.
@@ -65,6 +69,11 @@ public struct ClusterState: Sendable {
         (children[table]?[owner] ?? []).sorted()
     }
 
+    /// Records that every host address of `network` below `floor` is unavailable.
+    mutating func raiseAllocationFloor(_ network: String, _ family: IPAddress.Family, to floor: UInt128) {
+        if floor > allocationFloors[network]?[family] ?? 0 { allocationFloors[network, default: [:]][family] = floor }
+    }
+
     public mutating func put(_ table: Table, _ key: String, _ row: Row) {
         if recording { undo.append((table, key, tables[table]?[key])) }
         unindex(table, key)
@@ -103,6 +112,9 @@ public struct ClusterState: Sendable {
             for field in ["ipaddress", "ipaddress_ipv6"] {
                 if let text = row[field]?.stringValue, let address = IPAddress(text) {
                     addresses[network, default: [:]][address] = Self.holder(table, key)
+                    if allocationFloors[network]?[address.family] == address.value {
+                        allocationFloors[network]?[address.family] = address.value + 1
+                    }
                 }
             }
         }
@@ -122,6 +134,8 @@ public struct ClusterState: Sendable {
     ]
 
     private mutating func unindex(_ table: Table, _ key: String) {
+        // A changed network (range, gateway, DHCP range) may free any address.
+        if table == .network { allocationFloors[key] = nil }
         guard let old = tables[table]?[key] else { return }
         if Self.addressTables.contains(table), let network = old["network"]?.stringValue {
             for field in ["ipaddress", "ipaddress_ipv6"] {
@@ -129,6 +143,9 @@ public struct ClusterState: Sendable {
                     addresses[network]?[address] == Self.holder(table, key)
                 {
                     addresses[network]?[address] = nil
+                    if let floor = allocationFloors[network]?[address.family], address.value < floor {
+                        allocationFloors[network]?[address.family] = address.value
+                    }
                 }
             }
         }
