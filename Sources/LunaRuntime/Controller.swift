@@ -46,7 +46,12 @@ public actor Controller {
             try directory.removeViews()
             store = try ViewStore(path: directory.views)
             let result = try Replayer.rebuild(opened.events, into: store)
-            if let reason = result.stoppedAt { logger.error("\(reason)") }
+            if let reason = result.stoppedAt {
+                // Nothing behind an event this build cannot apply is applied, and no write is
+                // taken on a state that is missing it.
+                logger.error("\(reason)")
+                failure = LunaError(.unavailable, "Service unavailable: \(reason)")
+            }
             loaded = (result.state, result.clock)
         }
         self.store = store
@@ -58,7 +63,7 @@ public actor Controller {
     }
 
     /// True when the cluster has never been seeded (nothing in the log).
-    public var isEmpty: Bool { clock.entries.isEmpty }
+    public var isEmpty: Bool { log.heads.isEmpty }
 
     public var appliedClock: VectorClock { clock }
 
