@@ -54,10 +54,17 @@ enum OSImageIntents {
             let tag = payload["tag"]!.stringValue!
             let key = RowKey.child(name, tag)
             guard state.row(.osimagetag, key) != nil else { throw .notFound("OS Image \(name) has no tag \(tag)") }
-            let pinned: ([String: Row]) -> [String] = { rows in
-                rows.filter { $0.value["osimagetag"] == .string(tag) && $0.value["osimage"] == .string(name) }.keys.sorted()
+            // Pinned where the tag and the image are in effect, set there or inherited.
+            let inheritance = Inheritance(state: state)
+            let groups = state.rows(.group).filter {
+                inheritance.group("osimagetag", group: $0.value).value == .string(tag)
+                    && inheritance.group("osimage", group: $0.value).value == .string(name)
             }
-            let users = pinned(state.rows(.group)).map { "group \($0)" } + pinned(state.rows(.node))
+            let nodes = state.rows(.node).filter {
+                inheritance.node("osimagetag", node: $0.value).value == .string(tag)
+                    && inheritance.node("osimage", node: $0.value).value == .string(name)
+            }
+            let users = groups.keys.sorted().map { "group \($0)" } + nodes.keys.sorted()
             if let first = users.first { throw .invalid("Invalid request: tag \(tag) of OS Image \(name) is in use by \(first)") }
             state.remove(.osimagetag, key)
             if let image = state.row(.osimage, name), image["tag"] == .string(tag) {
