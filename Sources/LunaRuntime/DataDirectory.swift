@@ -1,4 +1,5 @@
 import Foundation
+import LunaStore
 
 /// Where a controller keeps its files. The log cannot be rebuilt; everything else can
 /// (the views) or must be restored from a peer (the cluster key).
@@ -15,8 +16,6 @@ public struct DataDirectory: Sendable {
 
     /// Removes the views (and SQLite's side files) so they can be rebuilt from the log.
     public func removeViews() throws {
-        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: views + suffix) {
-            try FileManager.default.removeItem(atPath: views + suffix)
-        }
+        try ViewStore.removeFiles(at: views)
     }
 }

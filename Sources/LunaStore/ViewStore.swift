@@ -38,6 +38,13 @@ public final class ViewStore: Sendable {
         return migrator
     }
 
+    /// Removes a views database and SQLite's side files, so it can be written anew.
+    public static func removeFiles(at path: String) throws {
+        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
+            try FileManager.default.removeItem(atPath: path + suffix)
+        }
+    }
+
     static func quoted(_ table: LunaDomain.Table) -> String { "\"\(table.rawValue)\"" }
 
     /// Writes the rows apply changed, the new applied clock and any rejections, in one

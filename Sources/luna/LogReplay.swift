@@ -46,7 +46,7 @@ struct LogReplay: AsyncParsableCommand {
             events = try cut(events, until)
         }
         let path = output ?? directory.path + "/replay.sqlite"
-        try removeDatabase(path)
+        try ViewStore.removeFiles(at: path)
         let result = try Replayer.rebuild(events, into: ViewStore(path: path))
         print(
             "replayed \(result.applied) events into \(path)\(result.rejections.isEmpty ? "" : ", \(result.rejections.count) rejected")"
@@ -78,8 +78,8 @@ struct LogReplay: AsyncParsableCommand {
         let live = try ViewStore(path: directory.views).merkleRoots()
         let covered = events.filter { $0.seq <= live.clock[$0.origin] }
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("luna-verify-\(getpid()).sqlite").path
-        try removeDatabase(scratch)
-        defer { try? removeDatabase(scratch) }
+        try ViewStore.removeFiles(at: scratch)
+        defer { try? ViewStore.removeFiles(at: scratch) }
         let store = try ViewStore(path: scratch)
         _ = try Replayer.rebuild(covered, into: store)
         let rebuilt = try store.merkleRoots()
@@ -92,11 +92,5 @@ struct LogReplay: AsyncParsableCommand {
         }
         print(equal ? "views verified: every table equals the log's replay" : "views differ from the log's replay")
         return equal
-    }
-
-    private func removeDatabase(_ path: String) throws {
-        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
-            try FileManager.default.removeItem(atPath: path + suffix)
-        }
     }
 }
