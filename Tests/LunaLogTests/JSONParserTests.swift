@@ -34,7 +34,7 @@ struct JSONParserTests {
             "name": .string("n\u{0}1\u{1F}\u{7F}\"\\/"), "list": .array([.int(1), .double(0.1), .double(-2.5e-10), .null]),
             "nested": .object(["deep": .array([.array([.object([:])])]), "flag": .bool(false)]),
             "unicode": .string("\u{10FFFF}\u{E9}\u{2028}"), "": .string(""), "big": .double(1.7976931348623157e308),
-            "min": .int(Int.min), "max": .int(Int.max), "tiny": .double(5e-324),
+            "min": .int(Int.min), "max": .int(Int.max), "tiny": .double(Double.leastNonzeroMagnitude),
         ]),
         .array([]), .string("\u{8}\u{C}\n\r\t"),
     ]

@@ -92,7 +92,7 @@ struct MixedWorkload {
         do {
             _ = try await controller.submit(intent, object: object, body: body, actor: "test", requestID: "r")
             return true
-        } catch let error as LunaError where error.kind != .unavailable {
+        } catch  where error.kind != .unavailable {
             return false
         }
     }

@@ -44,7 +44,7 @@ public struct IPAddress: Sendable, Hashable, Comparable, CustomStringConvertible
             withUnsafeMutableBytes(of: &raw) { $0.copyBytes(from: bytes) }
             inet_ntop(AF_INET6, &raw, &buffer, socklen_t(buffer.count))
         }
-        return String(cString: buffer)
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     public static func < (lhs: IPAddress, rhs: IPAddress) -> Bool {
