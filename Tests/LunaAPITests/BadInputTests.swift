@@ -49,6 +49,46 @@ struct BadInputTests {
         #expect(await harness.controller.appliedClock == before)
     }
 
+    /// The writes whose bodies are not one object under config:<kind>:<name>.
+    static let otherShapes: [(path: String, valid: JSONValue, unknown: JSONValue, wrongType: JSONValue)] = [
+        (
+            "/config/cluster", ["config": ["cluster": ["debug": true]]], ["config": ["cluster": ["nosuchfield": "1"]]],
+            ["config": ["cluster": ["debug": ["yes"]]]]
+        ),
+        (
+            "/config/secrets/node/node001", ["config": ["secrets": ["node": ["node001": [["name": "k", "content": "c"]]]]]],
+            ["config": ["secrets": ["node": ["node001": [["name": "k", "content": "c", "mode": "0600"]]]]]],
+            ["config": ["secrets": ["node": ["node001": [["name": "k", "content": 5]]]]]]
+        ),
+        (
+            "/config/rack/inventory",
+            ["config": ["rack": ["inventory": [["rack": "r1", "name": "node001", "type": "node", "position": 1]]]]],
+            [
+                "config": [
+                    "rack": ["inventory": [["rack": "r1", "name": "node001", "type": "node", "position": 1, "colour": "red"]]]
+                ]
+            ],
+            ["config": ["rack": ["inventory": [["rack": "r1", "name": "node001", "type": "node", "position": "top"]]]]]
+        ),
+    ]
+
+    @Test(arguments: otherShapes.map(\.path))
+    func otherWritesRefuseBadInputToo(path: String) async throws {
+        let shape = Self.otherShapes.first { $0.path == path }!
+        let harness = try await APIHarness.make()
+        let before = await harness.controller.appliedClock
+        try await harness.run { api in
+            #expect(try await api.post(path, raw: "{not json").message.hasPrefix("data is not valid json"))
+            #expect(try await api.post(path, ["config": ["other": shape.valid]]).status == .badRequest)
+            let unknown = try await api.post(path, shape.unknown)
+            #expect(unknown.status == .badRequest)
+            #expect(unknown.message.contains("Columns are incorrect"), "\(unknown.message)")
+            let wrongType = try await api.post(path, shape.wrongType)
+            #expect(wrongType.status == .badRequest, "\(wrongType.message)")
+        }
+        #expect(await harness.controller.appliedClock == before)
+    }
+
     @Test(arguments: ["bad%20name", "a;rm%20-rf", "$(reboot)", "UPPER", "default", "x%60id%60"])
     func namesWithSpacesOrShellCharactersAreRefused(name: String) async throws {
         let harness = try await APIHarness.make()
