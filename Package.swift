@@ -40,6 +40,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .target(name: "LunaReplication", dependencies: ["LunaModel"]),
         .target(
             name: "LunaStore",
             dependencies: [
@@ -91,6 +92,7 @@ let package = Package(
         ),
         .testTarget(name: "LunaDomainTests", dependencies: ["LunaDomain", "LunaModel"]),
         .testTarget(name: "LunaLogTests", dependencies: ["LunaLog", "LunaModel"]),
+        .testTarget(name: "LunaReplicationTests", dependencies: ["LunaReplication", "LunaDomain", "LunaModel"]),
         .testTarget(name: "LunaStoreTests", dependencies: ["LunaStore", "LunaDomain", "LunaModel", "LunaLog", "LunaRuntime"]),
         .testTarget(
             name: "LunaAPITests",

@@ -1,0 +1,31 @@
+import LunaModel
+
+/// What controllers say to each other. Every message carries the sender's vector clock
+/// and hybrid time: receivers merge the time and learn how far the sender has come,
+/// which is what stability is computed from.
+public struct PeerMessage: Sendable, Equatable {
+    public enum Body: Sendable, Equatable {
+        /// Events the receiver may lack: a new local event pushed at once, or a reply to a pull.
+        case events([Event])
+        /// "This is what I have": the receiver answers with what the sender lacks.
+        case pull
+    }
+
+    public var from: String
+    public var clock: VectorClock
+    public var time: HybridTime
+    public var body: Body
+
+    public init(from: String, clock: VectorClock, time: HybridTime, body: Body) {
+        self.from = from
+        self.clock = clock
+        self.time = time
+        self.body = body
+    }
+}
+
+/// A message and the peer it goes to.
+public struct Outgoing: Sendable, Equatable {
+    public var to: String
+    public var message: PeerMessage
+}

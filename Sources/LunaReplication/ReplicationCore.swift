@@ -1,0 +1,192 @@
+import LunaModel
+
+/// The replication protocol of one controller as a pure state machine, in the shape of
+/// etcd's raft package: inputs are local appends, received messages and ticks; outputs
+/// are messages to send and events to persist and apply. No sockets, timers, threads or
+/// clocks inside: the physical time comes in with every input.
+public struct ReplicationCore: Sendable {
+    public let me: String
+    public private(set) var members: [String]
+    /// Per origin, the highest seq held with no gap before it.
+    public private(set) var clock = VectorClock()
+    public private(set) var hybrid = HybridClock()
+    /// Every event held, per origin, in seq order (index = seq - 1).
+    private var held: [String: [Event]] = [:]
+    /// Events that arrived ahead of a gap, per origin, until the gap fills.
+    private var early: [String: [UInt64: Event]] = [:]
+    /// The last clock and time each peer reported.
+    private var reports: [String: (clock: VectorClock, time: HybridTime)] = [:]
+    private var lastPull: Int64 = .min
+    /// A time this controller's hybrid clock never reports past without first making a
+    /// higher one durable. A restart starts the clock above it, so events written after
+    /// a restart still sort after every time reported before it.
+    public private(set) var ceiling: HybridTime
+    /// How far ahead of the reported time a new ceiling is set: one durable write per margin.
+    public static let ceilingMargin: Int64 = 10_000
+    private var raisedCeiling: HybridTime?
+    public var pullInterval: Int64
+    /// At most this many events in one message.
+    public var batchLimit: Int
+
+    /// What an input produced: messages to send, and held events new to this controller,
+    /// in per-origin seq order, to make durable and apply. A `ceiling` must be made
+    /// durable before the messages are sent.
+    public struct Output: Sendable, Equatable {
+        public var send: [Outgoing] = []
+        public var received: [Event] = []
+        public var ceiling: HybridTime?
+    }
+
+    /// A core over the events already in this controller's log and its last durable
+    /// ceiling (after a restart).
+    public init(
+        me: String, members: [String], log: [Event] = [], ceiling: HybridTime = HybridTime(millis: 0),
+        pullInterval: Int64 = 1000, batchLimit: Int = 512
+    ) {
+        self.me = me
+        self.members = members.sorted()
+        self.pullInterval = pullInterval
+        self.batchLimit = batchLimit
+        self.ceiling = ceiling
+        hybrid.observe(ceiling)
+        for event in log { _ = hold(event) }
+    }
+
+    public var peers: [String] { members.filter { $0 != me } }
+
+    /// The time for a new local event; merges with everything seen so far.
+    public mutating func nextTime(physicalMillis: Int64) -> HybridTime {
+        hybrid.tick(physicalMillis: physicalMillis)
+    }
+
+    /// A local event, already durable: held, and pushed to every peer at once.
+    public mutating func appendLocal(_ event: Event, physicalMillis: Int64) -> Output {
+        precondition(event.origin == me && event.seq == clock[me] + 1, "local events are appended in seq order")
+        _ = hold(event)
+        _ = hybrid.tick(physicalMillis: physicalMillis)
+        let send = peers.map { Outgoing(to: $0, message: message(.events([event]))) }
+        return Output(send: send, ceiling: takeRaisedCeiling())
+    }
+
+    /// A message from a peer.
+    public mutating func receive(_ message: PeerMessage, physicalMillis: Int64) -> Output {
+        guard members.contains(message.from), message.from != me else { return Output() }
+        hybrid.observe(message.time)
+        _ = hybrid.tick(physicalMillis: physicalMillis)
+        report(message.from, clock: message.clock, time: message.time)
+        switch message.body {
+        case .events(let events):
+            var received: [Event] = []
+            for event in events { received += hold(event) }
+            return Output(received: received)
+        case .pull:
+            let missing = self.missing(for: message.clock)
+            guard !missing.isEmpty else { return Output() }
+            let reply = Outgoing(to: message.from, message: self.message(.events(missing)))
+            return Output(send: [reply], ceiling: takeRaisedCeiling())
+        }
+    }
+
+    /// Time passes: every `pullInterval`, ask every peer for what this controller lacks.
+    public mutating func tick(physicalMillis: Int64) -> Output {
+        guard physicalMillis >= lastPull &+ pullInterval || lastPull == .min else { return Output() }
+        lastPull = physicalMillis
+        _ = hybrid.tick(physicalMillis: physicalMillis)
+        let send = peers.map { Outgoing(to: $0, message: message(.pull)) }
+        return Output(send: send, ceiling: takeRaisedCeiling())
+    }
+
+    /// Events this controller holds that a clock lacks, oldest first per origin, at most a batch.
+    func missing(for other: VectorClock) -> [Event] {
+        var out: [Event] = []
+        for origin in held.keys.sorted() {
+            let events = held[origin]!
+            let from = Int(other[origin])
+            guard from < events.count else { continue }
+            out += events[from..<min(events.count, from + batchLimit - out.count)]
+            if out.count >= batchLimit { break }
+        }
+        return out
+    }
+
+    /// Holds an event if it is new; returns every event that became contiguous by it.
+    private mutating func hold(_ event: Event) -> [Event] {
+        let have = clock[event.origin]
+        guard event.seq > have else { return [] }
+        guard event.seq == have + 1 else {
+            early[event.origin, default: [:]][event.seq] = event
+            return []
+        }
+        var added: [Event] = []
+        var next: Event? = event
+        while let current = next {
+            held[current.origin, default: []].append(current)
+            clock.advance(current.origin, to: current.seq)
+            hybrid.observe(current.time)
+            added.append(current)
+            next = early[current.origin]?.removeValue(forKey: current.seq + 1)
+        }
+        return added
+    }
+
+    private mutating func report(_ peer: String, clock: VectorClock, time: HybridTime) {
+        var merged = reports[peer]?.clock ?? VectorClock()
+        merged.merge(clock)
+        reports[peer] = (merged, max(reports[peer]?.time ?? HybridTime(millis: .min), time))
+    }
+
+    /// Stamps a message with this controller's clock and time, raising the ceiling first
+    /// when the time would pass it.
+    private mutating func message(_ body: PeerMessage.Body) -> PeerMessage {
+        if hybrid.last > ceiling {
+            ceiling = HybridTime(millis: hybrid.last.millis + Self.ceilingMargin)
+            raisedCeiling = ceiling
+        }
+        return PeerMessage(from: me, clock: clock, time: hybrid.last, body: body)
+    }
+
+    private mutating func takeRaisedCeiling() -> HybridTime? {
+        defer { raisedCeiling = nil }
+        return raisedCeiling
+    }
+
+    /// Events every member holds: the component-wise minimum of all members' clocks.
+    public var heldEverywhere: VectorClock {
+        var point = clock
+        for peer in peers {
+            let reported = reports[peer]?.clock ?? VectorClock()
+            for origin in Set(point.entries.keys).union(reported.entries.keys) {
+                point = point.lowered(origin, to: min(point[origin], reported[origin]))
+            }
+        }
+        return point
+    }
+
+    /// The time at or before which the order can no longer change here. Any event this
+    /// controller has not seen sorts after it: each peer has reported a time, and this
+    /// controller holds everything that peer had written by then, so whatever the peer
+    /// writes later carries a later time. Nil until every peer has reported.
+    public var stableTime: HybridTime? {
+        var bound = hybrid.last
+        for peer in peers {
+            guard let report = reports[peer], clock[peer] >= report.clock[peer] else { return nil }
+            bound = min(bound, report.time)
+        }
+        return bound
+    }
+
+    /// True when the event's place in the order is final.
+    public func isStable(_ event: Event) -> Bool {
+        guard let time = stableTime else { return false }
+        return event.seq <= heldEverywhere[event.origin] && event.time <= time
+    }
+}
+
+extension VectorClock {
+    /// A copy with one origin set lower: only the stability computation needs this.
+    func lowered(_ origin: String, to seq: UInt64) -> VectorClock {
+        var entries = self.entries
+        entries[origin] = seq
+        return VectorClock(entries)
+    }
+}

@@ -1,0 +1,93 @@
+import LunaModel
+import LunaReplication
+import Testing
+
+@Suite("Replication core")
+struct ReplicationCoreTests {
+    static func event(_ origin: String, _ seq: UInt64, time: Int64) -> Event {
+        Event(
+            origin: origin, seq: seq, clock: VectorClock(), time: HybridTime(millis: time), intent: "Node.update",
+            intentVersion: 1, object: "n\(seq)", payload: [:], actor: "t", requestID: "r", previousHash: "")
+    }
+
+    @Test func eventsAfterAGapWaitForIt() {
+        var core = ReplicationCore(me: "b", members: ["a", "b"])
+        let message = { (events: [Event]) in
+            PeerMessage(from: "a", clock: VectorClock(), time: HybridTime(millis: 5), body: .events(events))
+        }
+        #expect(core.receive(message([Self.event("a", 2, time: 2)]), physicalMillis: 10).received.isEmpty)
+        #expect(core.clock["a"] == 0)
+        let filled = core.receive(message([Self.event("a", 1, time: 1)]), physicalMillis: 11).received
+        #expect(filled.map(\.seq) == [1, 2])
+        #expect(core.receive(message([Self.event("a", 1, time: 1)]), physicalMillis: 12).received.isEmpty)
+    }
+
+    @Test func aPullIsAnsweredWithWhatThePeerLacksFromEveryOrigin() {
+        let log = [Self.event("a", 1, time: 1), Self.event("a", 2, time: 2), Self.event("c", 1, time: 3)]
+        var core = ReplicationCore(me: "b", members: ["a", "b", "c"], log: log)
+        let pull = PeerMessage(from: "c", clock: VectorClock(["a": 1, "c": 1]), time: HybridTime(millis: 4), body: .pull)
+        let reply = core.receive(pull, physicalMillis: 20).send
+        #expect(reply.count == 1)
+        #expect(reply.first?.to == "c")
+        #expect(reply.first?.message.body == .events([Self.event("a", 2, time: 2)]))
+    }
+
+    @Test func localEventsArePushedToEveryPeerAndTicksPull() {
+        var core = ReplicationCore(me: "a", members: ["a", "b", "c"], pullInterval: 1000)
+        let pushed = core.appendLocal(Self.event("a", 1, time: 1), physicalMillis: 1)
+        #expect(pushed.send.map(\.to) == ["b", "c"])
+        #expect(core.tick(physicalMillis: 100).send.count == 2)
+        #expect(core.tick(physicalMillis: 500).send.isEmpty)
+        #expect(core.tick(physicalMillis: 1100).send.count == 2)
+    }
+
+    @Test func nothingIsStableUntilEveryPeerHasReported() {
+        var core = ReplicationCore(me: "a", members: ["a", "b"], log: [Self.event("a", 1, time: 1)])
+        #expect(core.stableTime == nil)
+        let report = PeerMessage(from: "b", clock: VectorClock(["a": 1]), time: HybridTime(millis: 50), body: .pull)
+        _ = core.receive(report, physicalMillis: 60)
+        #expect(core.stableTime == HybridTime(millis: 50))
+        #expect(core.isStable(Self.event("a", 1, time: 1)))
+    }
+
+    @Test func aPeersUnseenEventsKeepItsLaterTimesUnstable() {
+        var core = ReplicationCore(me: "a", members: ["a", "b"], log: [Self.event("a", 1, time: 1)])
+        let report = PeerMessage(from: "b", clock: VectorClock(["a": 1, "b": 3]), time: HybridTime(millis: 50), body: .pull)
+        _ = core.receive(report, physicalMillis: 60)
+        #expect(core.stableTime == nil, "b wrote 3 events this controller has not seen; they may sort first")
+    }
+
+    @Test func messagesNeverCarryATimePastTheDurableCeiling() {
+        var core = ReplicationCore(me: "a", members: ["a", "b"])
+        let output = core.tick(physicalMillis: 90_000)
+        let ceiling = try! #require(output.ceiling)
+        #expect(output.send.allSatisfy { $0.message.time <= ceiling })
+        let restarted = ReplicationCore(me: "a", members: ["a", "b"], ceiling: ceiling)
+        var clock = restarted
+        #expect(clock.nextTime(physicalMillis: 1) > ceiling)
+    }
+}
+
+@Suite("Apply order")
+struct ApplyOrderTests {
+    @Test func inOrderEventsAppendAndLateOnesReapply() throws {
+        var order = ApplyOrder()
+        let a1 = ReplicationCoreTests.event("a", 1, time: 10)
+        let b1 = ReplicationCoreTests.event("b", 1, time: 20)
+        let a2 = ReplicationCoreTests.event("a", 2, time: 15)
+        #expect(try order.add([b1, a1]) == .append([a1, b1]))
+        #expect(try order.add([a2]) == .reapply([a1, a2, b1]))
+        #expect(order.settle { $0.time.millis <= 15 } == [a1, a2])
+        #expect(order.tentative == [b1])
+    }
+
+    @Test func anEventBeforeAStableOneIsRefused() throws {
+        var order = ApplyOrder()
+        _ = try order.add([ReplicationCoreTests.event("a", 1, time: 10)])
+        _ = order.settle { _ in true }
+        #expect(throws: StableOrderViolation.self) {
+            try order.add([ReplicationCoreTests.event("b", 1, time: 5)])
+        }
+        #expect(order.tentative.isEmpty)
+    }
+}

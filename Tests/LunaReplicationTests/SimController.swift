@@ -1,0 +1,145 @@
+import LunaDomain
+import LunaModel
+import LunaReplication
+
+/// One controller in the simulation: the pure core, a durable log, and views kept in
+/// the one order with rollback, the way lunad keeps them. A crash loses everything
+/// but the log, and whatever was received but not yet made durable.
+struct SimController {
+    let name: String
+    let members: [String]
+    var core: ReplicationCore
+    /// What is on disk: local events (durable before acknowledged) and received ones once flushed.
+    var log: [Event]
+    /// Received and held by the core, not yet durable.
+    var unflushed: [Event] = []
+    var order = ApplyOrder()
+    /// The views: stable events applied, then the tentative ones.
+    var state = ClusterState()
+    var stableState = ClusterState()
+    /// Every event id this controller ever declared stable, in order, across restarts.
+    var stableHistory: [EventID] = []
+    /// How many events became stable since the last restart.
+    private var settledSinceStart = 0
+    var up = true
+    /// The core's ceiling as last made durable.
+    var ceiling = HybridTime(millis: 0)
+    var violations: [String] = []
+    /// How often the views rolled back to the stable state, and how often this controller restarted.
+    var rollbacks = 0
+    var restarts = 0
+
+    init(name: String, members: [String], log: [Event]) {
+        self.name = name
+        self.members = members
+        self.log = log
+        core = ReplicationCore(me: name, members: members, log: log, pullInterval: 200)
+        rebuild()
+    }
+
+    /// What a restart does: the core and the views rebuilt from what is durable.
+    mutating func restart() {
+        core = ReplicationCore(me: name, members: members, log: log, ceiling: ceiling, pullInterval: 200)
+        unflushed = []
+        rebuild()
+        up = true
+        restarts += 1
+    }
+
+    private mutating func rebuild() {
+        settledSinceStart = 0
+        order = ApplyOrder()
+        state = ClusterState()
+        stableState = ClusterState()
+        apply(log)
+        settle()
+    }
+
+    /// Writes an intent here, as the API would: checked against the views, logged
+    /// (durable at once), applied, pushed. Nil when the views refuse it.
+    mutating func write(_ intent: String, _ object: String, _ body: Row, now: Int64) -> (Event, [Outgoing])? {
+        let handler = IntentRegistry.handlers[intent]!
+        guard let payload = try? handler.prepare(object, body, PrepareContext(sealer: PlainSealer())) else { return nil }
+        let event = Event(
+            origin: name, seq: core.clock[name] + 1, clock: core.clock, time: core.nextTime(physicalMillis: now),
+            intent: intent, intentVersion: handler.version, object: object, payload: payload, actor: "sim",
+            requestID: "r", previousHash: "")
+        var trial = state
+        guard case .applied(let outcome) = IntentRegistry.apply(event, to: &trial), !isRejection(outcome) else { return nil }
+        log.append(event)
+        let output = core.appendLocal(event, physicalMillis: now)
+        apply([event])
+        return (event, durable(output))
+    }
+
+    mutating func receive(_ message: PeerMessage, now: Int64) -> [Outgoing] {
+        let output = core.receive(message, physicalMillis: now)
+        unflushed += output.received
+        return durable(output)
+    }
+
+    mutating func tick(now: Int64) -> [Outgoing] {
+        durable(core.tick(physicalMillis: now))
+    }
+
+    /// Makes a raised ceiling durable before the messages go out, as the contract says.
+    private mutating func durable(_ output: ReplicationCore.Output) -> [Outgoing] {
+        if let raised = output.ceiling { ceiling = raised }
+        return output.send
+    }
+
+    /// Makes the received events durable and applies them.
+    mutating func flush() {
+        let events = unflushed
+        unflushed = []
+        log += events
+        apply(events)
+    }
+
+    mutating func apply(_ events: [Event]) {
+        do {
+            switch try order.add(events) {
+            case .append(let events):
+                for event in events { _ = IntentRegistry.apply(event, to: &state) }
+            case .reapply(let events):
+                rollbacks += 1
+                state = stableState
+                for event in events { _ = IntentRegistry.apply(event, to: &state) }
+            }
+        } catch {
+            violations.append("\(name): \(error)")
+        }
+    }
+
+    /// Applies newly stable events to the stable state, and checks that after a restart
+    /// the stable order comes back the same as before it.
+    mutating func settle() {
+        // Only what is durable and applied can settle: a received event still waiting to be
+        // made durable may sort before the tentative ones.
+        guard unflushed.isEmpty else { return }
+        let core = self.core
+        for event in order.settle({ core.isStable($0) }) {
+            _ = IntentRegistry.apply(event, to: &stableState)
+            if settledSinceStart < stableHistory.count {
+                if stableHistory[settledSinceStart] != event.id {
+                    violations.append(
+                        "\(name): stable event \(settledSinceStart) was \(stableHistory[settledSinceStart]), now \(event.id)")
+                }
+            } else {
+                stableHistory.append(event.id)
+            }
+            settledSinceStart += 1
+        }
+    }
+
+    private func isRejection(_ outcome: Outcome) -> Bool {
+        if case .rejected = outcome { return true }
+        return false
+    }
+}
+
+/// No secrets are written in the simulation; sealing is the identity.
+struct PlainSealer: SecretSealer {
+    func seal(_ clear: String) -> String { clear }
+    func open(_ sealed: String) -> String? { sealed }
+}

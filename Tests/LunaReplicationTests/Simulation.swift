@@ -1,0 +1,187 @@
+import LunaDomain
+import LunaModel
+import LunaReplication
+
+/// A seeded run of 2–5 controllers over a simulated network that drops, duplicates,
+/// delays and reorders messages, partitions and heals, with crashes that lose what was
+/// not durable, restarts, clocks skewed by minutes and concurrent conflicting writes.
+/// Then the network heals and the run goes quiet; `check` says what went wrong, if anything.
+struct Simulation {
+    struct InFlight {
+        var deliverAt: Int64
+        var sequence: Int
+        var outgoing: Outgoing
+    }
+
+    var random: SimRandom
+    var controllers: [String: SimController] = [:]
+    var names: [String]
+    var skew: [String: Int64] = [:]
+    var inFlight: [InFlight] = []
+    var sequence = 0
+    var now: Int64 = 1_800_000_000_000
+    var cut: Set<[String]> = []
+    var acknowledged: [EventID] = []
+    var writes = 0
+
+    init(seed: UInt64) {
+        random = SimRandom(seed: seed)
+        let count = 2 + random.below(4)
+        names = (0..<count).map { "c\($0)" }
+        let seedLog = Self.seedEvents(origin: names[0])
+        for name in names {
+            controllers[name] = SimController(name: name, members: names, log: seedLog)
+            skew[name] = Int64(random.below(240_001)) - 120_000
+        }
+    }
+
+    /// The same starting cluster on every controller, as one origin's first events.
+    static func seedEvents(origin: String) -> [Event] {
+        var state = ClusterState()
+        var events: [Event] = []
+        let steps: [(String, String, Row)] = [
+            ("Network.update", "cluster", ["network": "10.141.0.0/24"]),
+            ("Group.update", "compute", ["interfaces": [["interface": "BOOTIF", "network": "cluster"]]]),
+        ]
+        for (index, (intent, object, body)) in steps.enumerated() {
+            let payload = try! IntentRegistry.handlers[intent]!.prepare(object, body, PrepareContext(sealer: PlainSealer()))
+            let event = Event(
+                origin: origin, seq: UInt64(index + 1), clock: VectorClock(), time: HybridTime(millis: Int64(index)),
+                intent: intent, intentVersion: 1, object: object, payload: payload, actor: "seed", requestID: "seed",
+                previousHash: "")
+            _ = IntentRegistry.apply(event, to: &state)
+            events.append(event)
+        }
+        return events
+    }
+
+    mutating func run(activeSteps: Int = 250) {
+        for _ in 0..<activeSteps { step(faults: true) }
+        cut = []
+        for name in names where !controllers[name]!.up { controllers[name]!.restart() }
+        for _ in 0..<3000 {
+            step(faults: false)
+            if quiet { break }
+        }
+    }
+
+    /// Converged: nothing in flight, every log equal, every tentative event settled.
+    var quiet: Bool {
+        let clocks = Set(names.map { controllers[$0]!.core.clock })
+        return inFlight.isEmpty && clocks.count == 1 && names.allSatisfy { controllers[$0]!.unflushed.isEmpty }
+            && names.allSatisfy { controllers[$0]!.order.tentative.isEmpty }
+    }
+
+    private mutating func step(faults: Bool) {
+        now += Int64(1 + random.below(20))
+        deliver(faults: faults)
+        if faults {
+            if random.chance(30) { write() }
+            if random.chance(2) { crashOrRestart() }
+            if random.chance(2) { togglePartition() }
+        }
+        for name in names where controllers[name]!.up {
+            if !faults || random.chance(60) { controllers[name]!.flush() }
+            send(controllers[name]!.tick(now: clock(name)), faults: faults)
+            controllers[name]!.settle()
+        }
+    }
+
+    private func clock(_ name: String) -> Int64 { now + skew[name]! }
+
+    private mutating func write() {
+        let name = random.pick(names)
+        guard controllers[name]!.up else { return }
+        let node = "n\(random.below(8))"
+        let (intent, body): (String, Row) =
+            switch random.below(4) {
+            case 0, 1: ("Node.update", ["group": "compute"])
+            case 2: ("Node.update", ["comment": .string("w\(writes)")])
+            default: ("Node.delete", [:])
+            }
+        writes += 1
+        guard let (event, outgoing) = controllers[name]!.write(intent, node, body, now: clock(name)) else { return }
+        acknowledged.append(event.id)
+        send(outgoing, faults: true)
+    }
+
+    private mutating func crashOrRestart() {
+        let name = random.pick(names)
+        if controllers[name]!.up {
+            controllers[name]!.up = false
+        } else {
+            controllers[name]!.restart()
+        }
+    }
+
+    private mutating func togglePartition() {
+        let a = random.pick(names)
+        let b = random.pick(names)
+        guard a != b else { return }
+        let pair = [a, b].sorted()
+        if cut.contains(pair) { cut.remove(pair) } else { cut.insert(pair) }
+    }
+
+    private mutating func send(_ outgoing: [Outgoing], faults: Bool) {
+        for item in outgoing {
+            if faults && random.chance(10) { continue }
+            let copies = faults && random.chance(5) ? 2 : 1
+            for _ in 0..<copies {
+                sequence += 1
+                let delay = Int64(1 + random.below(faults ? 80 : 10))
+                inFlight.append(InFlight(deliverAt: now + delay, sequence: sequence, outgoing: item))
+            }
+        }
+    }
+
+    private mutating func deliver(faults: Bool) {
+        let due = inFlight.filter { $0.deliverAt <= now }.sorted { ($0.deliverAt, $0.sequence) < ($1.deliverAt, $1.sequence) }
+        inFlight.removeAll { $0.deliverAt <= now }
+        for item in due {
+            let to = item.outgoing.to
+            let from = item.outgoing.message.from
+            guard controllers[to]!.up, !cut.contains([from, to].sorted()) else { continue }
+            let replies = controllers[to]!.receive(item.outgoing.message, now: clock(to))
+            send(replies, faults: faults)
+        }
+    }
+
+    /// Writes accepted where they were written but rejected once every write is in order:
+    /// conflicts (two controllers creating one node) settled the same way everywhere.
+    var rejectedOnReplay: Int {
+        var state = ClusterState()
+        var count = 0
+        for event in controllers[names[0]]!.log.sorted(by: Event.appliesBefore) {
+            if case .applied(.rejected) = IntentRegistry.apply(event, to: &state) { count += 1 }
+        }
+        return count
+    }
+
+    /// The invariants after heal and quiescence; empty when all hold.
+    func check() -> [String] {
+        var problems = names.flatMap { controllers[$0]!.violations }
+        guard quiet else { return problems + ["the run did not go quiet within the step limit"] }
+        let reference = controllers[names[0]]!
+        let all = reference.log.sorted(by: Event.appliesBefore)
+        var replayed = ClusterState()
+        for event in all { _ = IntentRegistry.apply(event, to: &replayed) }
+        for name in names {
+            let controller = controllers[name]!
+            let ids = Set(controller.log.map(\.id))
+            if ids.count != controller.log.count { problems.append("\(name) logged an event twice") }
+            if let lost = acknowledged.first(where: { !ids.contains($0) }) {
+                problems.append("\(name) lacks acknowledged event \(lost)")
+            }
+            if controller.state.tables != replayed.tables {
+                problems.append("\(name)'s views differ from one replay of all events in order")
+            }
+            if controller.stableState.tables != replayed.tables {
+                problems.append("\(name)'s stable views differ from the replay")
+            }
+            if !controller.stableHistory.elementsEqual(all.prefix(controller.stableHistory.count).map(\.id)) {
+                problems.append("\(name)'s stable order is not a prefix of the final order")
+            }
+        }
+        return problems
+    }
+}
