@@ -52,7 +52,7 @@ let package = Package(
         .target(
             name: "LunaRuntime",
             dependencies: [
-                "LunaModel", "LunaLog", "LunaDomain", "LunaStore",
+                "LunaModel", "LunaLog", "LunaDomain", "LunaStore", "LunaReplication",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -55,6 +55,12 @@ public final class EventLog {
         return event
     }
 
+    /// True when the event is the next of its origin's chain here.
+    public func extendsChain(_ event: Event) -> Bool {
+        let head = heads[event.origin] ?? .empty
+        return event.seq == head.seq + 1 && event.previousHash == head.checksum
+    }
+
     /// Queues a sealed event for the next batch; returns the position to wait for.
     public func append(_ event: Event) -> LogPosition {
         let head = heads[event.origin] ?? .empty

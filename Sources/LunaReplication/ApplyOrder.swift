@@ -21,6 +21,12 @@ public struct ApplyOrder: Sendable {
         case reapply([Event])
     }
 
+    /// Takes events that are already applied (the log at start-up) as tentative: until
+    /// stability is known again, a late event may still sort before them.
+    public mutating func restore(_ events: [Event]) {
+        tentative = (tentative + events).sorted(by: Event.appliesBefore)
+    }
+
     /// Places new events (unseen, in any order) and says how to apply them. An event that
     /// sorts before a stable one is refused whole: it would mean stability was declared
     /// too early, and nothing is changed.

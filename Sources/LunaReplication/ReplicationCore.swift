@@ -54,6 +54,11 @@ public struct ReplicationCore: Sendable {
 
     public var peers: [String] { members.filter { $0 != me } }
 
+    /// The members changed (the replicated controller list): this controller is always one.
+    public mutating func setMembers(_ names: [String]) {
+        members = Array(Set(names).union([me])).sorted()
+    }
+
     /// The time for a new local event; merges with everything seen so far.
     public mutating func nextTime(physicalMillis: Int64) -> HybridTime {
         hybrid.tick(physicalMillis: physicalMillis)
@@ -94,6 +99,11 @@ public struct ReplicationCore: Sendable {
         _ = hybrid.tick(physicalMillis: physicalMillis)
         let send = peers.map { Outgoing(to: $0, message: message(.pull)) }
         return Output(send: send, ceiling: takeRaisedCeiling())
+    }
+
+    /// Every event held, origin by origin.
+    public var heldEvents: [Event] {
+        held.keys.sorted().flatMap { held[$0]! }
     }
 
     /// Events this controller holds that a clock lacks, oldest first per origin, at most a batch.

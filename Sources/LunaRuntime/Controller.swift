@@ -3,33 +3,53 @@ import Logging
 import LunaDomain
 import LunaLog
 import LunaModel
+import LunaReplication
 import LunaStore
 
-/// One running controller: its log, its views and the state they hold. Every write
-/// goes through `submit`: checked, applied, logged, and acknowledged once on disk.
+/// One running controller: its log, its views, the state they hold, and its part in
+/// replication. Every local write goes through `submit`: checked, applied, logged, and
+/// acknowledged once on disk; every peer's events come in through `receive`.
 public actor Controller {
     public nonisolated let name: String
     public nonisolated let key: ClusterKey
     public nonisolated let directory: DataDirectory
-    private let log: EventLog
-    private let store: ViewStore
-    private var state: ClusterState
-    private var clock: VectorClock
-    private var hybrid: HybridClock
-    private let physicalMillis: @Sendable () -> Int64
-    private var failure: LunaError?
+    let log: EventLog
+    let store: ViewStore
+    let logger: Logger
+    var state: ClusterState
+    var core: ReplicationCore
+    var order = ApplyOrder()
+    /// How many of the oldest tentative events were applied before the last start, and so
+    /// have no undo record: a rollback past them rebuilds the state instead.
+    var unjournaled = 0
+    /// Local events written but not yet durable, so not yet handed to the core.
+    var unreleased: [Event] = []
+    let physicalMillis: @Sendable () -> Int64
+    let initialPeers: [String]
+    var failure: LunaError?
+    /// What the views hold, per origin.
+    public internal(set) var appliedClock: VectorClock
+    let outbox: AsyncStream<Outgoing>.Continuation
+    /// Messages for peers, in the order they were produced; a transport sends them.
+    public nonisolated let outgoing: AsyncStream<Outgoing>
 
     public static let wallClock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
 
     /// Opens the data directory: verifies the log (cutting a torn tail), and loads the
     /// views, rebuilding them from the log when they do not match it.
+    /// `peers` are controllers to replicate with before the views name them (a new
+    /// controller joining knows at least one); `pullInterval` is in milliseconds.
     public init(
         directory: DataDirectory, name: String, fsync: Bool = true, logger: Logger = Logger(label: "luna"),
+        peers: [String] = [], pullInterval: Int64 = 1000,
         physicalMillis: @escaping @Sendable () -> Int64 = Controller.wallClock
     ) throws {
+        self.initialPeers = peers
         self.name = name
         self.directory = directory
         self.physicalMillis = physicalMillis
+        self.logger = logger
+        (outgoing, outbox) = AsyncStream.makeStream(of: Outgoing.self)
         try FileManager.default.createDirectory(atPath: directory.path, withIntermediateDirectories: true)
         key = try ClusterKey.loadOrCreate(path: directory.clusterKey)
         let opened = try EventLog.open(path: directory.log, fsync: fsync)
@@ -56,16 +76,16 @@ public actor Controller {
         }
         self.store = store
         state = loaded.state
-        clock = loaded.clock
-        var hybrid = HybridClock()
-        for event in opened.events { hybrid.observe(event.time) }
-        self.hybrid = hybrid
+        appliedClock = loaded.clock
+        core = ReplicationCore(
+            me: name, members: loaded.state.keys(.controller) + peers + [name], log: opened.events,
+            ceiling: try HybridCeiling.read(directory), pullInterval: pullInterval)
+        order.restore(opened.events)
+        unjournaled = opened.events.count
     }
 
     /// True when the cluster has never been seeded (nothing in the log).
     public var isEmpty: Bool { log.heads.isEmpty }
-
-    public var appliedClock: VectorClock { clock }
 
     /// Checks, applies and logs one intent; returns once its event is durable.
     public func submit(_ intent: String, object: String, body: Row, actor: String, requestID: String) async throws(LunaError)
@@ -77,21 +97,24 @@ public actor Controller {
         }
         let payload = try handler.prepare(object, body, PrepareContext(sealer: key))
         let draft = Event(
-            origin: name, seq: 0, clock: clock, time: hybrid.tick(physicalMillis: physicalMillis()), intent: intent,
-            intentVersion: handler.version, object: object, payload: payload, actor: actor, requestID: requestID,
-            previousHash: "")
+            origin: name, seq: 0, clock: appliedClock, time: core.nextTime(physicalMillis: physicalMillis()),
+            intent: intent, intentVersion: handler.version, object: object, payload: payload, actor: actor,
+            requestID: requestID, previousHash: "")
         let event = log.seal(draft)
-        guard case .applied(let outcome) = IntentRegistry.apply(event, to: &state) else {
+        guard case .applied(let outcome) = IntentRegistry.apply(event, to: &state, tentative: true) else {
             throw LunaError(.unavailable, "intent \(intent) cannot be applied by this build")
         }
         if case .rejected(let error) = outcome {
+            state.discardNewestTentative()
             _ = state.takeDirty()
             throw error
         }
         let position = log.append(event)
-        clock.advance(name, to: event.seq)
+        unreleased.append(event)
+        appliedClock.advance(name, to: event.seq)
         do {
-            try store.write(&state, clock: clock)
+            _ = try order.add([event])
+            try store.write(&state, clock: appliedClock)
         } catch {
             return try fail("the views could not be written (\(error)); restart lunad to rebuild them from the log")
         }
@@ -100,12 +123,23 @@ public actor Controller {
         } catch {
             return try fail("\(error)")
         }
+        release(upTo: event.seq)
         return outcome
+    }
+
+    /// Hands durable local events to the core, in seq order, which pushes them to peers.
+    /// Durability is in log order, so every event before a durable one is durable too.
+    private func release(upTo seq: UInt64) {
+        while let next = unreleased.first, next.seq <= seq {
+            unreleased.removeFirst()
+            emit(core.appendLocal(next, physicalMillis: physicalMillis()))
+        }
+        settle()
     }
 
     /// After a failed write nothing more is acknowledged: the state in memory may be
     /// ahead of the disk, and a restart rebuilds it from the log.
-    private func fail(_ reason: String) throws(LunaError) -> Outcome {
+    func fail(_ reason: String) throws(LunaError) -> Outcome {
         let error = LunaError(.unavailable, "Service unavailable: \(reason)")
         failure = error
         throw error
@@ -121,6 +155,7 @@ public actor Controller {
     }
 
     public func close() {
+        outbox.finish()
         log.close()
     }
 }

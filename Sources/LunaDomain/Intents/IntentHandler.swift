@@ -36,8 +36,9 @@ public enum IntentRegistry {
     }()
 
     /// Applies one event. An unknown intent or a newer intent version is not applied:
-    /// the caller stops applying behind it ("upgrade needed").
-    public static func apply(_ event: Event, to state: inout ClusterState) -> ApplyResult {
+    /// the caller stops applying behind it ("upgrade needed"). A `tentative` event keeps
+    /// its undo record in the state (see `ClusterState.undoTentative`).
+    public static func apply(_ event: Event, to state: inout ClusterState, tentative: Bool = false) -> ApplyResult {
         guard event.format <= Event.currentFormat, let handler = handlers[event.intent],
             event.intentVersion <= handler.version
         else {
@@ -45,16 +46,17 @@ public enum IntentRegistry {
                 "event \(event.id) uses \(event.intent) version \(event.intentVersion) (format \(event.format)), which this build does not know: upgrade needed"
             )
         }
+        state.begin()
         guard let payload = event.payload.objectValue else {
+            state.rollback(tentative: tentative)
             return .applied(.rejected(.invalid("Invalid request: the payload of event \(event.id) is not an object")))
         }
-        state.begin()
         do {
             let outcome = try handler.apply(&state, event.object, payload)
-            state.commit()
+            state.commit(tentative: tentative)
             return .applied(outcome)
         } catch {
-            state.rollback()
+            state.rollback(tentative: tentative)
             return .applied(.rejected(error))
         }
     }

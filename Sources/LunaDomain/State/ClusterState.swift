@@ -37,13 +37,63 @@ public struct ClusterState: Sendable {
         recording = true
     }
 
-    mutating func commit() {
+    /// Ends an intent. A tentative one keeps its undo record, so the views can go back
+    /// to the stable point when a late event sorts before it.
+    mutating func commit(tentative: Bool = false) {
+        if tentative { journals.append(undo) }
         undo.removeAll(keepingCapacity: true)
         recording = false
     }
 
+    /// The undo records of the tentative intents, oldest first.
+    private var journals: [[(table: Table, key: String, row: Row?)]] = []
+
+    /// How many applied intents are still tentative.
+    public var tentativeCount: Int { journals.count }
+
+    /// Takes back every tentative intent, newest first: the state is the stable one again,
+    /// and every row that changes is marked for the store.
+    public mutating func undoTentative() {
+        for journal in journals.reversed() {
+            for entry in journal.reversed() {
+                unindex(entry.table, entry.key)
+                tables[entry.table]?[entry.key] = entry.row
+                if let row = entry.row { index(entry.table, entry.key, row) }
+                dirty.insert(DirtyRow(table: entry.table, key: entry.key))
+            }
+        }
+        journals.removeAll()
+    }
+
+    /// Forgets the undo record of the newest intent: a local write that was refused never
+    /// becomes an event, so it has no place among the tentative ones.
+    public mutating func discardNewestTentative() {
+        _ = journals.popLast()
+    }
+
+    /// Becomes `other` (a state rebuilt from the events), marking every row that differs
+    /// so the store rewrites it.
+    public mutating func replace(with other: ClusterState) {
+        var changed = dirty.union(other.dirty)
+        for table in Table.allCases {
+            let mine = tables[table] ?? [:]
+            let theirs = other.tables[table] ?? [:]
+            for key in Set(mine.keys).union(theirs.keys) where mine[key] != theirs[key] {
+                changed.insert(DirtyRow(table: table, key: key))
+            }
+        }
+        self = other
+        dirty = changed
+    }
+
+    /// The oldest `count` tentative intents became stable: their undo records go.
+    public mutating func settleTentative(_ count: Int) {
+        journals.removeFirst(min(count, journals.count))
+    }
+
     /// Puts back every row the intent in progress changed: a rejection leaves no trace.
-    mutating func rollback() {
+    mutating func rollback(tentative: Bool = false) {
+        if tentative { journals.append([]) }
         recording = false
         for entry in undo.reversed() {
             unindex(entry.table, entry.key)

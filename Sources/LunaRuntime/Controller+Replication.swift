@@ -1,0 +1,108 @@
+import Foundation
+import LunaDomain
+import LunaModel
+import LunaReplication
+import LunaStore
+
+/// The controller's side of replication: peers' events in, messages out, the views kept
+/// in the one order (rolling back the tentative part when a late event sorts before it).
+extension Controller {
+    /// A message from a peer. Received events are logged and applied at once.
+    public func receive(_ message: PeerMessage) {
+        let output = core.receive(message, physicalMillis: physicalMillis())
+        if !output.received.isEmpty { take(output.received) }
+        emit(output)
+        settle()
+    }
+
+    /// Time passes: pulls from peers when it is time to.
+    public func tick() {
+        emit(core.tick(physicalMillis: physicalMillis()))
+        settle()
+    }
+
+    /// The members the core replicates with: the controllers in the views.
+    func refreshMembers() {
+        let members = state.keys(.controller) + initialPeers
+        if Set(members + [name]) != Set(core.members) { core.setMembers(members) }
+    }
+
+    /// Logs and applies peers' events. They are not acknowledged to anyone, so they are
+    /// applied before they are durable, like local writes; a crash before the fsync loses
+    /// them here and they are pulled again.
+    private func take(_ received: [Event]) {
+        var events: [Event] = []
+        for event in received where log.extendsChain(event) {
+            _ = log.append(event)
+            events.append(event)
+        }
+        if events.count < received.count {
+            logger.error("ignored \(received.count - events.count) received events that do not extend this controller's log")
+        }
+        // Behind an event this build cannot apply, events are kept but not applied.
+        guard failure == nil else { return }
+        do {
+            switch try order.add(events) {
+            case .append(let events):
+                for event in events { apply(event) }
+            case .reapply(let events):
+                rollBack(toApplyAgain: events)
+            }
+            refreshMembers()
+            try store.write(&state, clock: appliedClock)
+        } catch {
+            failure = LunaError(.unavailable, "Service unavailable: \(error)")
+            logger.error("replication stopped: \(error)")
+        }
+    }
+
+    private func apply(_ event: Event) {
+        guard failure == nil else { return }
+        if case .upgradeNeeded(let reason) = IntentRegistry.apply(event, to: &state, tentative: true) {
+            failure = LunaError(.unavailable, "Service unavailable: \(reason)")
+            return
+        }
+        appliedClock.advance(event.origin, to: event.seq)
+    }
+
+    /// Back to the stable state, then every tentative event again in the new order. After
+    /// a restart the undo records of events applied before it are gone: then the state is
+    /// rebuilt from every event held instead.
+    private func rollBack(toApplyAgain events: [Event]) {
+        guard unjournaled == 0 else {
+            logger.notice("a late event sorts before events applied before the last restart: rebuilding the state")
+            let tentative = Set(events.map(\.id))
+            var rebuilt = ClusterState()
+            for event in (core.heldEvents + unreleased).sorted(by: Event.appliesBefore) {
+                _ = IntentRegistry.apply(event, to: &rebuilt, tentative: tentative.contains(event.id))
+                appliedClock.advance(event.origin, to: event.seq)
+            }
+            state.replace(with: rebuilt)
+            unjournaled = 0
+            return
+        }
+        state.undoTentative()
+        for event in events { apply(event) }
+    }
+
+    /// Events whose place is final leave the tentative list and drop their undo records.
+    func settle() {
+        let core = self.core
+        let settled = order.settle { core.isStable($0) }.count
+        let withoutRecord = min(settled, unjournaled)
+        unjournaled -= withoutRecord
+        state.settleTentative(settled - withoutRecord)
+    }
+
+    func emit(_ output: ReplicationCore.Output) {
+        if let ceiling = output.ceiling {
+            do {
+                try HybridCeiling.write(ceiling, directory)
+            } catch {
+                failure = LunaError(.unavailable, "Service unavailable: the hybrid clock ceiling cannot be saved: \(error)")
+                return
+            }
+        }
+        for message in output.send { outbox.yield(message) }
+    }
+}
