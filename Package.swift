@@ -18,6 +18,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(
@@ -42,6 +46,21 @@ let package = Package(
         ),
         .target(name: "LunaReplication", dependencies: ["LunaModel"]),
         .target(
+            name: "LunaTransport",
+            dependencies: [
+                "LunaModel", "LunaLog", "LunaReplication",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
             name: "LunaStore",
             dependencies: [
                 "LunaModel", "LunaDomain",
@@ -52,7 +71,7 @@ let package = Package(
         .target(
             name: "LunaRuntime",
             dependencies: [
-                "LunaModel", "LunaLog", "LunaDomain", "LunaStore", "LunaReplication",
+                "LunaModel", "LunaLog", "LunaDomain", "LunaStore", "LunaReplication", "LunaTransport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -68,7 +87,8 @@ let package = Package(
         .executableTarget(
             name: "lunad",
             dependencies: [
-                "LunaRuntime", "LunaAPI",
+                "LunaRuntime", "LunaAPI", "LunaTransport",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
@@ -76,7 +96,7 @@ let package = Package(
         .executableTarget(
             name: "luna",
             dependencies: [
-                "LunaModel", "LunaLog", "LunaDomain", "LunaStore", "LunaRuntime",
+                "LunaModel", "LunaLog", "LunaDomain", "LunaStore", "LunaRuntime", "LunaTransport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -106,7 +126,7 @@ let package = Package(
         .testTarget(
             name: "LunadProcessTests",
             dependencies: [
-                "LunaLog", "LunaModel", "LunaRuntime",
+                "LunaLog", "LunaModel", "LunaRuntime", "LunaTransport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,13 +1,13 @@
 import CLZ4
 
-/// LZ4 block compression (liblz4) for log batches: fast enough that group commit and
-/// replay never wait on it.
-enum LZ4Block {
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+/// LZ4 block compression (liblz4) for log batches and replication messages: fast enough
+/// that group commit, replay and gossip never wait on it.
+public enum LZ4Block {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
     }
 
-    static func compress(_ input: [UInt8]) -> [UInt8] {
+    public static func compress(_ input: [UInt8]) -> [UInt8] {
         guard !input.isEmpty else { return [] }
         let bound = Int(LZ4_compressBound(Int32(input.count)))
         var output = [UInt8](repeating: 0, count: bound)
@@ -24,7 +24,7 @@ enum LZ4Block {
         return output
     }
 
-    static func decompress(_ input: ArraySlice<UInt8>, originalSize: Int) throws(Failure) -> [UInt8] {
+    public static func decompress(_ input: ArraySlice<UInt8>, originalSize: Int) throws(Failure) -> [UInt8] {
         guard originalSize > 0 else { return [] }
         var output = [UInt8](repeating: 0, count: originalSize)
         let read = input.withUnsafeBufferPointer { source in

@@ -13,6 +13,17 @@ public struct LunaConfig: Sendable {
     public var password: String
     public var secretKey: String
     public var tokenLifetime: Int
+    /// Replication with peers; nil for a controller on its own.
+    public var replication: Replication?
+
+    public struct Replication: Sendable {
+        public var bind: String
+        public var port: Int
+        public var certificates: String
+        /// Peer controller names and the `host:port` of their replication listeners.
+        public var peers: [String: String]
+        public var pullInterval: Int64
+    }
 
     public struct Overrides: Sendable {
         public var dataDirectory: String?
@@ -62,12 +73,46 @@ public struct LunaConfig: Sendable {
         }
         let secret = try required("API", "SECRET_KEY")
         guard secret.utf8.count >= 32 else { throw ini.failure("API", "SECRET_KEY", "must be at least 32 characters") }
+        let replication = try readReplication(ini, resolve: resolve, bind: ini.value("API", "BIND") ?? "127.0.0.1")
         return LunaConfig(
             name: name, bind: ini.value("API", "BIND") ?? "127.0.0.1", port: overrides.port ?? filePort,
             dataDirectory: try overrides.dataDirectory ?? resolve(required("DATA", "DIRECTORY")),
             bootstrap: overrides.bootstrap ?? ini.value("DATA", "BOOTSTRAP").map(resolve), fsync: fsync,
             username: try required("API", "USERNAME"), password: try required("API", "PASSWORD"), secretKey: secret,
-            tokenLifetime: lifetime)
+            tokenLifetime: lifetime, replication: replication)
+    }
+
+    /// `[REPLICATION]`: PORT, CERTIFICATES, PEERS (`name=host:port, …`), PULL_INTERVAL.
+    static func readReplication(_ ini: IniFile, resolve: (String) -> String, bind: String) throws -> Replication? {
+        guard let portText = ini.value("REPLICATION", "PORT") else { return nil }
+        guard let port = Int(portText), (1...65535).contains(port) else {
+            throw ini.failure("REPLICATION", "PORT", "= \(portText) is not a port number (1-65535)")
+        }
+        guard let certificates = ini.value("REPLICATION", "CERTIFICATES"), !certificates.isEmpty else {
+            throw ini.failure(
+                "REPLICATION", "CERTIFICATES", "is missing; replication needs the folder `luna cluster certs` wrote")
+        }
+        var peers: [String: String] = [:]
+        for entry in (ini.value("REPLICATION", "PEERS") ?? "").split(separator: ",") {
+            let parts = entry.split(separator: "=").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, !parts[0].isEmpty, parts[1].contains(":") else {
+                throw ini.failure("REPLICATION", "PEERS", "has '\(entry)': each peer reads name=host:port")
+            }
+            peers[parts[0]] = parts[1]
+        }
+        let intervalText = ini.value("REPLICATION", "PULL_INTERVAL") ?? "1s"
+        guard let interval = parseMillis(intervalText) else {
+            throw ini.failure("REPLICATION", "PULL_INTERVAL", "= \(intervalText) is not a duration like 1s or 250ms")
+        }
+        return Replication(
+            bind: ini.value("REPLICATION", "BIND") ?? bind, port: port, certificates: resolve(certificates), peers: peers,
+            pullInterval: interval)
+    }
+
+    static func parseMillis(_ text: String) -> Int64? {
+        if text.hasSuffix("ms"), let value = Int64(text.dropLast(2)), value > 0 { return value }
+        if text.hasSuffix("s"), let value = Int64(text.dropLast()), value > 0 { return value * 1000 }
+        return nil
     }
 
     /// luna2's durations: `24h`, `30m`, `90s`; a bare number is hours.

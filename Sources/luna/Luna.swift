@@ -5,7 +5,7 @@ import ArgumentParser
 struct Luna: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "luna", abstract: "Operate a Luna cluster controller.",
-        subcommands: [LogCommand.self])
+        subcommands: [LogCommand.self, ClusterCommand.self])
 }
 
 struct LogCommand: AsyncParsableCommand {

@@ -4,6 +4,8 @@ import Hummingbird
 import Logging
 import LunaAPI
 import LunaRuntime
+import LunaTransport
+import ServiceLifecycle
 
 /// The Luna controller daemon: reads luna.ini, opens (or seeds) the data directory and
 /// serves luna2's REST API.
@@ -42,22 +44,29 @@ struct Lunad: AsyncParsableCommand {
     private func serve(logger: Logger) async throws {
         let settings = try LunaConfig.load(
             path: config, overrides: .init(dataDirectory: dataDir, port: port, bootstrap: bootstrap, name: name))
+        let replication = settings.replication
         let controller = try Controller(
-            directory: DataDirectory(settings.dataDirectory), name: settings.name, fsync: settings.fsync, logger: logger)
+            directory: DataDirectory(settings.dataDirectory), name: settings.name, fsync: settings.fsync, logger: logger,
+            peers: Array(replication?.peers.keys ?? [:].keys), pullInterval: replication?.pullInterval ?? 1000)
+        // An empty controller is seeded from a bootstrap file, or, with peers, pulls the
+        // cluster from them; with neither it has nothing to serve.
         if await controller.isEmpty {
-            guard let bootstrap = settings.bootstrap else {
+            if let bootstrap = settings.bootstrap {
+                try await Bootstrap(path: bootstrap).seed(controller)
+                logger.notice("seeded the cluster from \(bootstrap)")
+            } else if replication?.peers.isEmpty ?? true {
                 throw StartupError(
                     description:
                         "the data directory \(settings.dataDirectory) holds no cluster yet and no bootstrap file was given: "
                         + "pass --bootstrap FILE or set [DATA] BOOTSTRAP in \(config)")
+            } else {
+                logger.notice("the data directory is empty: pulling the cluster from \(replication!.peers.keys.sorted())")
             }
-            try await Bootstrap(path: bootstrap).seed(controller)
-            logger.notice("seeded the cluster from \(bootstrap)")
         }
         let tokens = await TokenAuthority(
             secret: settings.secretKey, username: settings.username, password: settings.password, lifetime: settings.tokenLifetime
         )
-        let app = Application(
+        let api = Application(
             router: LunaApplication.router(controller: controller, tokens: tokens),
             configuration: .init(address: .hostname(settings.bind, port: settings.port), serverName: "lunad"),
             onServerRunning: { _ in
@@ -65,7 +74,21 @@ struct Lunad: AsyncParsableCommand {
                     "lunad \(settings.name) serving http://\(settings.bind):\(settings.port), data in \(settings.dataDirectory)")
             },
             logger: logger)
-        try await app.runService()
+        var services: [any Service] = [api]
+        if let replication {
+            let tls = try PeerTLS(certificates: ClusterCertificates(folder: replication.certificates), controller: settings.name)
+            services.append(
+                try PeerListener.application(
+                    bind: replication.bind, port: replication.port, tls: tls, logger: logger,
+                    receive: { await controller.receive($0) }))
+            services.append(PeerSender(peers: replication.peers, tls: tls, logger: logger).service(for: controller))
+            logger.notice(
+                "replicating on port \(replication.port) with \(replication.peers.keys.sorted().joined(separator: ", "))")
+        }
+        let group = ServiceGroup(
+            configuration: .init(
+                services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
         await controller.close()
     }
 }

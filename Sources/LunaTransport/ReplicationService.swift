@@ -1,0 +1,37 @@
+import LunaReplication
+import ServiceLifecycle
+
+extension PeerSender {
+    /// The sender and the ticker of one controller as a service: sends what the
+    /// controller produces, and ticks it every 100 ms so it pulls on time.
+    public func service(for source: some ReplicationSource) -> some Service {
+        ReplicationService(sender: self, source: source)
+    }
+}
+
+/// What the transport needs of a controller, so this module does not depend on the runtime.
+public protocol ReplicationSource: Sendable {
+    var outgoing: AsyncStream<Outgoing> { get }
+    func tick() async
+}
+
+struct ReplicationService<Source: ReplicationSource>: Service {
+    let sender: PeerSender
+    let source: Source
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await sender.run(source.outgoing) }
+                group.addTask {
+                    while !Task.isCancelled {
+                        await source.tick()
+                        try? await Task.sleep(for: .milliseconds(100))
+                    }
+                }
+                await group.next()
+                group.cancelAll()
+            }
+        }
+    }
+}

@@ -1,0 +1,132 @@
+import AsyncHTTPClient
+import Foundation
+import LunaModel
+import LunaTransport
+import NIOCore
+import Testing
+
+/// Three lunad on loopback replicating over mutual TLS, started the way people try
+/// Luna: Deploy/local-cluster.
+@Suite(.serialized)
+struct ReplicationProcessTests {
+    struct LocalCluster {
+        let directory = LunadProcess.temporaryDirectory("cluster")
+        let base = 20000 + Int.random(in: 0..<200) * 100
+
+        @discardableResult
+        func run(_ arguments: [String]) throws -> (exit: Int32, output: String) {
+            let process = Process()
+            process.executableURL = LunadProcess.root.appendingPathComponent("Deploy/local-cluster")
+            process.arguments = arguments
+            process.environment = ProcessInfo.processInfo.environment.merging(
+                ["LUNA_CLUSTER_DIR": directory, "LUNA_BUILD": "debug", "LUNA_PORT_BASE": String(base)]) { $1 }
+            // A file, not a pipe: the controllers the script starts outlive it, and a pipe
+            // they might inherit would never reach end-of-file.
+            let output = directory + "/local-cluster-\(UUID()).out"
+            _ = FileManager.default.createFile(atPath: output, contents: nil)
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+            process.standardOutput = handle
+            process.standardError = handle
+            try process.run()
+            process.waitUntilExit()
+            try handle.close()
+            let text = try String(contentsOfFile: output, encoding: .utf8)
+            try? FileManager.default.removeItem(atPath: output)
+            return (process.terminationStatus, text)
+        }
+
+        func api(_ index: Int) -> LunadProcess {
+            LunadProcess(dataDirectory: directory + "/c\(index)/data", port: base + index)
+        }
+    }
+
+    static func create(_ node: String, on lunad: LunadProcess, comment: String = "") async -> Bool {
+        let body: JSONValue = ["config": ["node": .object([node: ["group": "compute-group", "comment": .string(comment)]])]]
+        return (try? await lunad.post("/config/node/\(node)", body))?.status == 201
+    }
+
+    static func nodes(_ lunad: LunadProcess) async -> [String: JSONValue] {
+        (try? await lunad.get("/config/node"))?.body?["config"]?["node"]?.objectValue ?? [:]
+    }
+
+    @Test func threeControllersConvergeThroughAKillAndConflictingWrites() async throws {
+        let cluster = LocalCluster()
+        defer {
+            _ = try? cluster.run(["down"])
+            try? FileManager.default.removeItem(atPath: cluster.directory)
+        }
+        let up = try cluster.run(["up", "3"])
+        #expect(up.exit == 0, "\(up.output)")
+        #expect(up.output.split(separator: "\n").filter { $0.hasPrefix("c") }.count == 3)
+        let apis = (1...3).map(cluster.api)
+        for api in apis {
+            var seeded = false
+            for _ in 0..<100 where !seeded {
+                seeded = await Self.nodes(api)["node001"] != nil
+                if !seeded { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(seeded, "controller on port \(api.port) never pulled the bootstrap")
+        }
+
+        let acknowledged = Acknowledged()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (index, api) in apis.enumerated() {
+                group.addTask {
+                    for number in 0..<20 where await Self.create("w\(index)n\(number)", on: api) {
+                        await acknowledged.add("w\(index)n\(number)")
+                    }
+                    _ = await Self.create("shared", on: api, comment: "from c\(index + 1)")
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try cluster.run(["stop", "c2", "--kill"]).exit == 0)
+        for number in 0..<10 where await Self.create("late\(number)", on: apis[0]) { await acknowledged.add("late\(number)") }
+        #expect(try cluster.run(["start", "c2"]).exit == 0)
+
+        let expected = 4 + (await acknowledged.names.count)
+        var converged = false
+        var listings: [[String: JSONValue]] = []
+        for _ in 0..<300 where !converged {
+            listings = []
+            for api in apis { listings.append(await Self.nodes(api)) }
+            converged = listings.allSatisfy { $0 == listings[0] } && listings[0].count >= expected
+            if !converged { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(converged, "the controllers hold \(listings.map(\.count)) nodes")
+        let names = await acknowledged.names
+        for (index, listing) in listings.enumerated() {
+            #expect(names.isSubset(of: Set(listing.keys)), "c\(index + 1) lost acknowledged writes")
+        }
+        let winners = Set(listings.compactMap { $0["shared"]?["comment"] })
+        #expect(winners.count == 1, "one winner for the node created on all three at once, not \(winners)")
+    }
+
+    @Test func aPeerWithACertificateFromAnotherCAIsRefused() async throws {
+        let cluster = LocalCluster()
+        defer {
+            _ = try? cluster.run(["down"])
+            try? FileManager.default.removeItem(atPath: cluster.directory)
+        }
+        #expect(try cluster.run(["up", "1"]).exit == 0)
+        let rogue = cluster.directory + "/rogue"
+        #expect(try LunadProcess.luna(["cluster", "certs", "--out", rogue, "--controllers", "c2"]).exit == 0)
+        let url = "https://127.0.0.1:\(cluster.base + 101)/replication/messages"
+
+        let genuine = try await Self.post(
+            url, tls: PeerTLS(certificates: ClusterCertificates(folder: cluster.directory + "/certs"), controller: "c1"))
+        #expect(genuine == 400, "a member's certificate reaches the route (and an empty body is refused there)")
+        let refused = try? await Self.post(url, tls: PeerTLS(certificates: ClusterCertificates(folder: rogue), controller: "c2"))
+        #expect(refused == nil, "a certificate from another CA must not get through the handshake")
+    }
+
+    static func post(_ url: String, tls: PeerTLS) async throws -> UInt {
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls.client))
+        defer { _ = client.shutdown() }
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.body = .bytes(ByteBuffer())
+        let response = try await client.execute(request, timeout: .seconds(5))
+        return response.status.code
+    }
+}
