@@ -15,6 +15,7 @@ public enum LunaApplication {
         OSImageRoutes.add(to: routes, controller: controller)
         RackRoutes.add(to: routes, controller: controller)
         SecretRoutes.add(to: routes, controller: controller)
+        HARoutes.add(to: routes, controller: controller)
         router.addRoutes(routes)
         return router
     }

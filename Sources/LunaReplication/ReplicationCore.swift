@@ -79,6 +79,7 @@ public struct ReplicationCore: Sendable {
         hybrid.observe(message.time)
         _ = hybrid.tick(physicalMillis: physicalMillis)
         report(message.from, clock: message.clock, time: message.time)
+        defer { if clock.covers(message.clock) { caughtUpWith.insert(message.from) } }
         switch message.body {
         case .events(let events):
             var received: [Event] = []
@@ -138,6 +139,19 @@ public struct ReplicationCore: Sendable {
         }
         return added
     }
+
+    /// Peers whose state this controller has caught up with since it started: it has held
+    /// everything such a peer reported holding. Until every peer is here, a controller does
+    /// not originate writes (luna2's insync), unless an operator overrules.
+    public private(set) var caughtUpWith: Set<String> = []
+    public var overruled = false
+
+    public var inSync: Bool {
+        overruled || Set(peers).isSubset(of: caughtUpWith)
+    }
+
+    /// The peers this controller has not yet caught up with.
+    public var behind: [String] { peers.filter { !caughtUpWith.contains($0) } }
 
     private mutating func report(_ peer: String, clock: VectorClock, time: HybridTime) {
         var merged = reports[peer]?.clock ?? VectorClock()

@@ -141,7 +141,8 @@ public struct Bootstrap {
         for step in steps {
             do {
                 _ = try await controller.submit(
-                    step.intent, object: step.object, body: step.body, actor: "bootstrap", requestID: "bootstrap")
+                    step.intent, object: step.object, body: step.body, actor: "bootstrap", requestID: "bootstrap",
+                    requireSync: false)
             } catch {
                 throw IniFile.Failure(description: "bootstrap: \(step.intent) \(step.object) was refused: \(error.message)")
             }

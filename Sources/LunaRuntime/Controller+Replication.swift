@@ -21,6 +21,16 @@ extension Controller {
         settle()
     }
 
+    /// An operator's word that this controller may take writes before it has caught up.
+    public func overrule() {
+        core.overruled = true
+    }
+
+    /// luna2's `/ha/state`, as far as it applies here.
+    public var replicationState: (inSync: Bool, overruled: Bool, members: [String]) {
+        (core.inSync, core.overruled, core.members)
+    }
+
     /// The members the core replicates with: the controllers in the views.
     func refreshMembers() {
         let members = state.keys(.controller) + initialPeers

@@ -87,11 +87,18 @@ public actor Controller {
     /// True when the cluster has never been seeded (nothing in the log).
     public var isEmpty: Bool { log.heads.isEmpty }
 
-    /// Checks, applies and logs one intent; returns once its event is durable.
-    public func submit(_ intent: String, object: String, body: Row, actor: String, requestID: String) async throws(LunaError)
-        -> Outcome
-    {
+    /// Checks, applies and logs one intent; returns once its event is durable. Only the
+    /// seeding of a new cluster writes without being in sync (`requireSync: false`).
+    public func submit(
+        _ intent: String, object: String, body: Row, actor: String, requestID: String, requireSync: Bool = true
+    ) async throws(LunaError) -> Outcome {
         if let failure { throw failure }
+        guard core.inSync || !requireSync else {
+            throw LunaError(
+                .unavailable,
+                "Service unavailable: controller \(name) is not in sync yet: still catching up with "
+                    + "\(core.behind.joined(separator: ", ")); GET /ha/overrule/_set takes writes anyway")
+        }
         guard let handler = IntentRegistry.handlers[intent] else {
             throw LunaError.invalid("Invalid request: unknown intent \(intent)")
         }

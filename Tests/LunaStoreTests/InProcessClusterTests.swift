@@ -72,7 +72,8 @@ struct InProcessClusterTests {
                 ("Group.update", "compute", ["interfaces": [["interface": "BOOTIF", "network": "cluster"]]]),
             ] + ["c1", "c2", "c3"].map { ("Controller.update", $0, [:]) }
         for (intent, object, body) in steps {
-            _ = try await controller.submit(intent, object: object, body: body, actor: "seed", requestID: "seed")
+            _ = try await controller.submit(
+                intent, object: object, body: body, actor: "seed", requestID: "seed", requireSync: false)
         }
     }
 
@@ -122,5 +123,31 @@ struct InProcessClusterTests {
         }
         #expect(await cluster.controller("c3").read { $0.row(.node, "c3n0") } != nil, "c3's own events came back")
         await cluster.shutdown()
+    }
+
+    /// A controller that has not caught up with its peers takes no writes until it has,
+    /// or until an operator overrules; a new cluster's seeding is the one exception.
+    @Test func writesWaitUntilInSyncOrOverruled() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("luna-insync-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let controller = try Controller(directory: DataDirectory(directory), name: "c1", fsync: false, peers: ["c2"])
+        try await Self.seed(controller)
+        let refused = await #expect(throws: LunaError.self) {
+            _ = try await controller.submit("Node.update", object: "n1", body: ["group": "compute"], actor: "t", requestID: "r")
+        }
+        #expect(refused?.kind == .unavailable)
+        #expect(refused?.message.contains("not in sync yet: still catching up with c2") == true)
+
+        await controller.receive(
+            PeerMessage(from: "c2", clock: await controller.appliedClock, time: HybridTime(millis: 1), body: .pull))
+        _ = try await controller.submit("Node.update", object: "n1", body: ["group": "compute"], actor: "t", requestID: "r")
+
+        let other = try Controller(directory: DataDirectory(directory + "-b"), name: "c9", fsync: false, peers: ["c8"])
+        defer { try? FileManager.default.removeItem(atPath: directory + "-b") }
+        try await Self.seed(other)
+        await other.overrule()
+        _ = try await other.submit("Node.update", object: "n1", body: ["group": "compute"], actor: "t", requestID: "r")
+        await controller.close()
+        await other.close()
     }
 }
