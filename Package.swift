@@ -98,6 +98,8 @@ let package = Package(
             dependencies: [
                 "LunaModel", "LunaLog", "LunaDomain", "LunaStore", "LunaRuntime", "LunaTransport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .executableTarget(

@@ -16,6 +16,7 @@ public enum LunaApplication {
         RackRoutes.add(to: routes, controller: controller)
         SecretRoutes.add(to: routes, controller: controller)
         HARoutes.add(to: routes, controller: controller)
+        ClusterStatusRoutes.add(to: routes, controller: controller)
         router.addRoutes(routes)
         return router
     }

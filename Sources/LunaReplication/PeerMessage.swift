@@ -15,12 +15,16 @@ public struct PeerMessage: Sendable, Equatable {
     public var clock: VectorClock
     public var time: HybridTime
     public var body: Body
+    /// The sender's Merkle root per table, at `clock` (pulls carry them): equal clocks with
+    /// unequal roots mean the views drifted apart.
+    public var roots: [String: String]
 
-    public init(from: String, clock: VectorClock, time: HybridTime, body: Body) {
+    public init(from: String, clock: VectorClock, time: HybridTime, body: Body, roots: [String: String] = [:]) {
         self.from = from
         self.clock = clock
         self.time = time
         self.body = body
+        self.roots = roots
     }
 }
 

@@ -16,6 +16,10 @@ public struct ReplicationCore: Sendable {
     private var early: [String: [UInt64: Event]] = [:]
     /// The last clock and time each peer reported.
     private var reports: [String: (clock: VectorClock, time: HybridTime)] = [:]
+    /// The Merkle roots each peer last reported, with the clock they were taken at.
+    public private(set) var peerRoots: [String: (clock: VectorClock, roots: [String: String])] = [:]
+    /// This controller's own roots at `clock`, set by the controller before it pulls.
+    public var roots: [String: String] = [:]
     private var lastPull: Int64 = .min
     /// A time this controller's hybrid clock never reports past without first making a
     /// higher one durable. A restart starts the clock above it, so events written after
@@ -44,7 +48,7 @@ public struct ReplicationCore: Sendable {
         pullInterval: Int64 = 1000, batchLimit: Int = 512
     ) {
         self.me = me
-        self.members = members.sorted()
+        self.members = Array(Set(members).union([me])).sorted()
         self.pullInterval = pullInterval
         self.batchLimit = batchLimit
         self.ceiling = ceiling
@@ -79,6 +83,7 @@ public struct ReplicationCore: Sendable {
         hybrid.observe(message.time)
         _ = hybrid.tick(physicalMillis: physicalMillis)
         report(message.from, clock: message.clock, time: message.time)
+        if !message.roots.isEmpty { peerRoots[message.from] = (message.clock, message.roots) }
         defer { if clock.covers(message.clock) { caughtUpWith.insert(message.from) } }
         switch message.body {
         case .events(let events):
@@ -98,8 +103,15 @@ public struct ReplicationCore: Sendable {
         guard physicalMillis >= lastPull &+ pullInterval || lastPull == .min else { return Output() }
         lastPull = physicalMillis
         _ = hybrid.tick(physicalMillis: physicalMillis)
-        let send = peers.map { Outgoing(to: $0, message: message(.pull)) }
+        var pull = message(.pull)
+        pull.roots = roots
+        let send = peers.map { Outgoing(to: $0, message: pull) }
         return Output(send: send, ceiling: takeRaisedCeiling())
+    }
+
+    /// What every peer last reported: its clock and when it was heard from.
+    public func report(of peer: String) -> (clock: VectorClock, time: HybridTime)? {
+        reports[peer]
     }
 
     /// Every event held, origin by origin.

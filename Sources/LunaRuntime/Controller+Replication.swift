@@ -15,11 +15,20 @@ extension Controller {
         settle()
     }
 
-    /// Time passes: pulls from peers when it is time to.
+    /// Time passes: pulls from peers when it is time to, with this controller's Merkle
+    /// roots (recomputed only when the views changed since the last pull).
     public func tick() {
+        if rootsStale, !core.peers.isEmpty {
+            // Roots go out with the core's clock, so only when the views hold exactly that.
+            let roots = MerkleTree.roots(of: state).reduce(into: [String: String]()) { $0[$1.key.rawValue] = $1.value }
+            core.roots = appliedClock == core.clock ? roots : [:]
+            rootsClock = appliedClock
+        }
         emit(core.tick(physicalMillis: physicalMillis()))
         settle()
     }
+
+    private var rootsStale: Bool { rootsClock != appliedClock }
 
     /// An operator's word that this controller may take writes before it has caught up.
     public func overrule() {
@@ -114,5 +123,49 @@ extension Controller {
             }
         }
         for message in output.send { outbox.yield(message) }
+    }
+}
+
+extension Controller {
+    /// Members, lags, agreement of the views, incidents: for `luna cluster status`.
+    public func clusterStatus() -> ClusterStatus {
+        let mine = MerkleTree.roots(of: state).reduce(into: [String: String]()) { $0[$1.key.rawValue] = $1.value }
+        let clock = appliedClock
+        var members = [
+            ClusterStatus.Member(
+                name: name, clock: clock, inSync: core.inSync,
+                lagEvents: core.peers.reduce(0) { $0 + Self.lacking(clock, behind: core.report(of: $1)?.clock ?? VectorClock()) },
+                lagSeconds: nil)
+        ]
+        for peer in core.peers {
+            let report = core.report(of: peer)
+            let theirs = report?.clock ?? VectorClock()
+            members.append(
+                ClusterStatus.Member(
+                    name: peer, clock: theirs, inSync: theirs.covers(clock), lagEvents: Self.lacking(theirs, behind: clock),
+                    lagSeconds: report.map { Double(core.hybrid.last.millis - $0.time.millis) / 1000 }))
+        }
+        var merkle: [String: Bool?] = [:]
+        for (table, root) in mine {
+            var agree: Bool? = true
+            for peer in core.peers {
+                guard let reported = core.peerRoots[peer], reported.clock == clock else {
+                    agree = nil
+                    break
+                }
+                if reported.roots[table] != root {
+                    agree = false
+                    break
+                }
+            }
+            merkle[table] = agree
+        }
+        return ClusterStatus(
+            controller: name, members: members, stableTime: core.stableTime, merkle: merkle, incidents: [])
+    }
+
+    /// Events `clock` holds that `behind` lacks.
+    static func lacking(_ clock: VectorClock, behind: VectorClock) -> Int {
+        clock.entries.reduce(0) { $0 + Int($1.value > behind[$1.key] ? $1.value - behind[$1.key] : 0) }
     }
 }

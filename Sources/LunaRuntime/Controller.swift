@@ -27,6 +27,8 @@ public actor Controller {
     let physicalMillis: @Sendable () -> Int64
     let initialPeers: [String]
     var failure: LunaError?
+    /// The clock the Merkle roots handed to the core were taken at.
+    var rootsClock = VectorClock(["": 0])
     /// What the views hold, per origin.
     public internal(set) var appliedClock: VectorClock
     let outbox: AsyncStream<Outgoing>.Continuation

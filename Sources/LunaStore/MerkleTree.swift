@@ -49,3 +49,16 @@ extension ViewStore {
         }
     }
 }
+
+extension MerkleTree {
+    /// The roots of the tables as `state` holds them: what the store's roots are once it
+    /// has written that state (the rows are the same canonical bytes).
+    public static func roots(of state: ClusterState) -> [LunaDomain.Table: String] {
+        var roots: [LunaDomain.Table: String] = [:]
+        for table in LunaDomain.Table.allCases {
+            let rows = state.rows(table).map { (key: $0.key, body: JSONValue.object($0.value).canonicalText) }
+            roots[table] = MerkleTree(rows: rows).root
+        }
+        return roots
+    }
+}

@@ -15,6 +15,7 @@ public enum PeerCodec {
             "clock": .object(message.clock.entries.mapValues { .int(Int($0)) }),
             "hlc": .array([.int(Int(message.time.millis)), .int(Int(message.time.counter))]),
         ]
+        if !message.roots.isEmpty { fields["roots"] = .object(message.roots.mapValues(JSONValue.string)) }
         switch message.body {
         case .pull: fields["type"] = "pull"
         case .events(let events):
@@ -49,8 +50,14 @@ public enum PeerCodec {
             case "events": body = .events(try (json["events"]?.arrayValue ?? []).map { try Event(json: $0) })
             default: throw Failure(description: "a peer message of unknown type")
             }
+            var roots: [String: String] = [:]
+            for (table, root) in json["roots"]?.objectValue ?? [:] {
+                guard let text = root.stringValue else { throw Failure(description: "a peer message has a bad root") }
+                roots[table] = text
+            }
             return PeerMessage(
-                from: from, clock: clock, time: HybridTime(millis: Int64(millis), counter: UInt32(counter)), body: body)
+                from: from, clock: clock, time: HybridTime(millis: Int64(millis), counter: UInt32(counter)), body: body,
+                roots: roots)
         } catch let failure as Failure {
             throw failure
         } catch {

@@ -4,7 +4,8 @@ import LunaTransport
 
 struct ClusterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "cluster", abstract: "Set up replication between controllers.", subcommands: [ClusterCerts.self])
+        commandName: "cluster", abstract: "Set up and watch replication between controllers.",
+        subcommands: [ClusterCerts.self, ClusterStatusCommand.self])
 }
 
 /// Creates the cluster CA and the controllers' certificates for mutual TLS.

@@ -10,6 +10,12 @@ struct ReplicationCoreTests {
             intentVersion: 1, object: "n\(seq)", payload: [:], actor: "t", requestID: "r", previousHash: "")
     }
 
+    @Test func membersAreNamedOnceAndIncludeThisController() {
+        let core = ReplicationCore(me: "a", members: ["b", "c", "b"])
+        #expect(core.members == ["a", "b", "c"])
+        #expect(core.peers == ["b", "c"])
+    }
+
     @Test func eventsAfterAGapWaitForIt() {
         var core = ReplicationCore(me: "b", members: ["a", "b"])
         let message = { (events: [Event]) in

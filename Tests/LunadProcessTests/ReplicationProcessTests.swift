@@ -100,6 +100,18 @@ struct ReplicationProcessTests {
         }
         let winners = Set(listings.compactMap { $0["shared"]?["comment"] })
         #expect(winners.count == 1, "one winner for the node created on all three at once, not \(winners)")
+
+        var agreed = false
+        var status: JSONValue = .null
+        for _ in 0..<100 where !agreed {
+            let asked = try LunadProcess.luna(["cluster", "status", "--url", "http://127.0.0.1:\(cluster.base + 2)", "--json"])
+            status = (try? JSONParser.parse(asked.output.trimmingCharacters(in: .whitespacesAndNewlines))) ?? .null
+            agreed = (status["merkle"]?.objectValue?.values.allSatisfy { $0 == .bool(true) } ?? false)
+            if !agreed { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(agreed, "luna cluster status: \(status.canonicalText)")
+        #expect(status["members"]?.arrayValue?.map { $0["name"]?.stringValue ?? "" }.sorted() == ["c1", "c2", "c3"])
+        #expect(status["members"]?.arrayValue?.allSatisfy { $0["insync"] == .bool(true) && $0["lag_events"] == .int(0) } == true)
     }
 
     @Test func aPeerWithACertificateFromAnotherCAIsRefused() async throws {
