@@ -68,7 +68,11 @@ extension Controller {
                 rollBack(toApplyAgain: events)
             }
             refreshMembers()
-            try store.write(&state, clock: appliedClock)
+            // Rejections are results: recorded with the event, the same on every controller.
+            let rejections = outcomes.compactMap { id, message in message.map { (id, $0) } }
+            let accepted = outcomes.compactMap { id, message in message == nil ? id : nil }
+            outcomes = [:]
+            try store.write(&state, clock: appliedClock, rejections: rejections, accepted: accepted)
         } catch {
             failure = LunaError(.unavailable, "Service unavailable: \(error)")
             logger.error("replication stopped: \(error)")
@@ -77,9 +81,14 @@ extension Controller {
 
     private func apply(_ event: Event) {
         guard failure == nil else { return }
-        if case .upgradeNeeded(let reason) = IntentRegistry.apply(event, to: &state, tentative: true) {
+        switch IntentRegistry.apply(event, to: &state, tentative: true) {
+        case .upgradeNeeded(let reason):
             failure = LunaError(.unavailable, "Service unavailable: \(reason)")
             return
+        case .applied(.rejected(let error)):
+            outcomes[event.id] = error.message
+        case .applied:
+            outcomes[event.id] = .some(nil)
         }
         appliedClock.advance(event.origin, to: event.seq)
     }
@@ -93,7 +102,12 @@ extension Controller {
             let tentative = Set(events.map(\.id))
             var rebuilt = ClusterState()
             for event in (core.heldEvents + unreleased).sorted(by: Event.appliesBefore) {
-                _ = IntentRegistry.apply(event, to: &rebuilt, tentative: tentative.contains(event.id))
+                let result = IntentRegistry.apply(event, to: &rebuilt, tentative: tentative.contains(event.id))
+                if case .applied(.rejected(let error)) = result {
+                    outcomes[event.id] = error.message
+                } else {
+                    outcomes[event.id] = .some(nil)
+                }
                 appliedClock.advance(event.origin, to: event.seq)
             }
             state.replace(with: rebuilt)
@@ -161,7 +175,8 @@ extension Controller {
             merkle[table] = agree
         }
         return ClusterStatus(
-            controller: name, members: members, stableTime: core.stableTime, merkle: merkle, incidents: [])
+            controller: name, members: members, stableTime: core.stableTime, merkle: merkle,
+            incidents: failure.map { [$0.message] } ?? [])
     }
 
     /// Events `clock` holds that `behind` lacks.

@@ -27,6 +27,9 @@ public actor Controller {
     let physicalMillis: @Sendable () -> Int64
     let initialPeers: [String]
     var failure: LunaError?
+    /// Outcomes of the events applied since the views were last written: a message for a
+    /// rejection, nil for an event applied (which clears an earlier rejection).
+    var outcomes: [EventID: String?] = [:]
     /// The clock the Merkle roots handed to the core were taken at.
     var rootsClock = VectorClock(["": 0])
     /// What the views hold, per origin.

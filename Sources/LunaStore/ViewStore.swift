@@ -47,9 +47,13 @@ public final class ViewStore: Sendable {
 
     static func quoted(_ table: LunaDomain.Table) -> String { "\"\(table.rawValue)\"" }
 
-    /// Writes the rows apply changed, the new applied clock and any rejections, in one
+    /// Writes the rows apply changed, the new applied clock and outcomes, in one
     /// transaction: the views never show half an event.
-    public func write(_ state: inout ClusterState, clock: VectorClock, rejections: [(EventID, String)] = []) throws {
+    /// `rejections` records why events were rejected; `accepted` clears that for events a
+    /// reordering has since applied.
+    public func write(
+        _ state: inout ClusterState, clock: VectorClock, rejections: [(EventID, String)] = [], accepted: [EventID] = []
+    ) throws {
         // In key order, so the B-trees fill from one end.
         let dirty = state.takeDirty().sorted { ($0.table, $0.key) < ($1.table, $1.key) }
         let bodies = Self.encode(dirty, from: state)
@@ -72,6 +76,9 @@ public final class ViewStore: Sendable {
                 try db.execute(
                     sql: "INSERT OR REPLACE INTO outcome (origin, seq, message) VALUES (?, ?, ?)",
                     arguments: [id.origin, Int64(id.seq), message])
+            }
+            for id in accepted {
+                try db.execute(sql: "DELETE FROM outcome WHERE origin = ? AND seq = ?", arguments: [id.origin, Int64(id.seq)])
             }
         }
     }

@@ -1,8 +1,10 @@
 import Foundation
 import LunaDomain
+import LunaLog
 import LunaModel
 import LunaReplication
 import LunaRuntime
+import LunaStore
 import Testing
 
 /// Three real controllers (log, views, core) in one process, their messages carried by
@@ -16,6 +18,12 @@ struct InProcessClusterTests {
         private let lock = NSLock()
         private var controllers: [String: Controller] = [:]
         private var pumps: [Task<Void, Never>] = []
+        /// While true every message is lost, as in a network partition; pulls heal it after.
+        private var partitioned = false
+
+        func partition(_ cut: Bool) {
+            lock.withLock { partitioned = cut }
+        }
 
         func controller(_ name: String) -> Controller {
             lock.withLock { controllers[name]! }
@@ -28,7 +36,7 @@ struct InProcessClusterTests {
             pumps.append(
                 Task { [self] in
                     for await outgoing in controller.outgoing {
-                        guard let target = lock.withLock({ controllers[outgoing.to] }) else { continue }
+                        guard let target = lock.withLock({ partitioned ? nil : controllers[outgoing.to] }) else { continue }
                         await target.receive(outgoing.message)
                     }
                 })
@@ -91,13 +99,20 @@ struct InProcessClusterTests {
                         _ = try? await controller.submit(
                             "Node.update", object: "\(name)n\(index)", body: ["group": "compute"], actor: name, requestID: "r")
                     }
-                    _ = try? await controller.submit(
-                        "Node.update", object: "same", body: ["group": "compute", "comment": .string(name)], actor: name,
-                        requestID: "r")
                 }
             }
             try await group.waitForAll()
         }
+        #expect(await cluster.converge())
+        // Cut off from each other, all three clone a node onto one new name; once healed,
+        // the first in the one order wins and the other two are rejected everywhere.
+        cluster.partition(true)
+        for name in cluster.names {
+            _ = try await cluster.controller(name).submit(
+                "Node.clone", object: "\(name)n0", body: ["newnodename": "same", "comment": .string(name)], actor: name,
+                requestID: "r")
+        }
+        cluster.partition(false)
         #expect(await cluster.converge())
         let roots = try await cluster.controller("c1").merkleRoots()
         for name in cluster.names {
@@ -105,6 +120,16 @@ struct InProcessClusterTests {
             let winner = await cluster.controller(name).read { $0.row(.node, "same")?["comment"] }
             #expect(winner == (await cluster.controller("c1").read { $0.row(.node, "same")?["comment"] }))
             #expect(await cluster.controller(name).read { $0.keys(.node).count } == 76)
+        }
+        // The two clones onto "same" that lost are rejected, and recorded so, everywhere.
+        let log = DataDirectory(cluster.root + "/c1").log
+        let sameEvents = try LogScanner(path: log).scan([UInt8](Data(contentsOf: URL(fileURLWithPath: log)))).events
+            .filter { $0.intent == "Node.clone" }
+        #expect(sameEvents.count == 3)
+        for name in cluster.names {
+            let views = try ViewStore(path: DataDirectory(cluster.root + "/" + name).views)
+            let rejected = try sameEvents.filter { try views.rejection(of: $0.id) != nil }
+            #expect(rejected.count == 2, "\(name) records \(rejected.count) rejections of the three clones onto 'same'")
         }
 
         await cluster.stop("c2")

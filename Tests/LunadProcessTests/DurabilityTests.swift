@@ -14,7 +14,7 @@ struct DurabilityTests {
         #expect(try await lunad.start() == nil)
 
         let acknowledged = Acknowledged()
-        let killAfter = Double.random(in: 0.3...1.5)
+        let killAfter = Double.random(in: 0...1)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for client in 0..<16 {
                 group.addTask {
@@ -28,6 +28,8 @@ struct DurabilityTests {
                     }
                 }
             }
+            // Armed once writes are flowing (a loaded machine may start slowly), then at a random moment.
+            for _ in 0..<300 where await acknowledged.names.count < 20 { try await Task.sleep(for: .milliseconds(100)) }
             try await Task.sleep(for: .seconds(killAfter))
             lunad.stop(signal: SIGKILL)
             try await group.waitForAll()
