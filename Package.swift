@@ -115,7 +115,12 @@ let package = Package(
         .testTarget(name: "LunaDomainTests", dependencies: ["LunaDomain", "LunaModel"]),
         .testTarget(name: "LunaLogTests", dependencies: ["LunaLog", "LunaModel"]),
         .testTarget(name: "LunaReplicationTests", dependencies: ["LunaReplication", "LunaDomain", "LunaModel"]),
-        .testTarget(name: "LunaStoreTests", dependencies: ["LunaStore", "LunaDomain", "LunaModel", "LunaLog", "LunaRuntime"]),
+        .testTarget(
+            name: "LunaStoreTests",
+            dependencies: [
+                "LunaStore", "LunaDomain", "LunaModel", "LunaLog", "LunaRuntime", "LunaReplication",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         .testTarget(
             name: "LunaAPITests",
             dependencies: [

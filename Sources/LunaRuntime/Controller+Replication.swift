@@ -20,10 +20,11 @@ extension Controller {
     public func tick() {
         if rootsStale, !core.peers.isEmpty {
             // Roots go out with the core's clock, so only when the views hold exactly that.
-            let roots = MerkleTree.roots(of: state).reduce(into: [String: String]()) { $0[$1.key.rawValue] = $1.value }
+            let roots = Self.roots(of: state)
             core.roots = appliedClock == core.clock ? roots : [:]
             rootsClock = appliedClock
         }
+        checkDrift()
         emit(core.tick(physicalMillis: physicalMillis()))
         settle()
     }
@@ -99,23 +100,27 @@ extension Controller {
     private func rollBack(toApplyAgain events: [Event]) {
         guard unjournaled == 0 else {
             logger.notice("a late event sorts before events applied before the last restart: rebuilding the state")
-            let tentative = Set(events.map(\.id))
-            var rebuilt = ClusterState()
-            for event in (core.heldEvents + unreleased).sorted(by: Event.appliesBefore) {
-                let result = IntentRegistry.apply(event, to: &rebuilt, tentative: tentative.contains(event.id))
-                if case .applied(.rejected(let error)) = result {
-                    outcomes[event.id] = error.message
-                } else {
-                    outcomes[event.id] = .some(nil)
-                }
-                appliedClock.advance(event.origin, to: event.seq)
-            }
-            state.replace(with: rebuilt)
-            unjournaled = 0
+            rebuildFromHeldEvents(tentative: Set(events.map(\.id)))
             return
         }
         state.undoTentative()
         for event in events { apply(event) }
+    }
+
+    /// The state from every event held, in order; the `tentative` ones keep undo records.
+    func rebuildFromHeldEvents(tentative: Set<EventID>) {
+        var rebuilt = ClusterState()
+        for event in (core.heldEvents + unreleased).sorted(by: Event.appliesBefore) {
+            let result = IntentRegistry.apply(event, to: &rebuilt, tentative: tentative.contains(event.id))
+            if case .applied(.rejected(let error)) = result {
+                outcomes[event.id] = error.message
+            } else {
+                outcomes[event.id] = .some(nil)
+            }
+            appliedClock.advance(event.origin, to: event.seq)
+        }
+        state.replace(with: rebuilt)
+        unjournaled = 0
     }
 
     /// Events whose place is final leave the tentative list and drop their undo records.
@@ -143,7 +148,7 @@ extension Controller {
 extension Controller {
     /// Members, lags, agreement of the views, incidents: for `luna cluster status`.
     public func clusterStatus() -> ClusterStatus {
-        let mine = MerkleTree.roots(of: state).reduce(into: [String: String]()) { $0[$1.key.rawValue] = $1.value }
+        let mine = Self.roots(of: state)
         let clock = appliedClock
         var members = [
             ClusterStatus.Member(
@@ -176,7 +181,7 @@ extension Controller {
         }
         return ClusterStatus(
             controller: name, members: members, stableTime: core.stableTime, merkle: merkle,
-            incidents: failure.map { [$0.message] } ?? [])
+            incidents: incidents + (failure.map { [$0.message] } ?? []))
     }
 
     /// Events `clock` holds that `behind` lacks.

@@ -30,6 +30,11 @@ public actor Controller {
     /// Outcomes of the events applied since the views were last written: a message for a
     /// rejection, nil for an event applied (which clears an earlier rejection).
     var outcomes: [EventID: String?] = [:]
+    /// Drift found and repaired (or not), for `luna cluster status`.
+    var incidents: [String] = []
+    /// The clocks at which a drift was repaired by a rebuild, and reported as lasting.
+    var repairedAt: VectorClock?
+    var reportedDrift: VectorClock?
     /// The clock the Merkle roots handed to the core were taken at.
     var rootsClock = VectorClock(["": 0])
     /// What the views hold, per origin.

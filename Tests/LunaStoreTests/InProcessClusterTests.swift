@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import LunaDomain
 import LunaLog
 import LunaModel
@@ -54,6 +55,18 @@ struct InProcessClusterTests {
             await controller?.close()
         }
 
+        /// Waits until every controller takes writes (has caught up with its peers).
+        func inSync(seconds: Double = 30) async -> Bool {
+            let deadline = ContinuousClock.now + .seconds(seconds)
+            while ContinuousClock.now < deadline {
+                var all = true
+                for name in names where !(await controller(name).replicationState.inSync) { all = false }
+                if all { return true }
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+            return false
+        }
+
         /// Waits until every controller holds the same events; false after `seconds`.
         func converge(seconds: Double = 30) async -> Bool {
             let deadline = ContinuousClock.now + .seconds(seconds)
@@ -74,7 +87,7 @@ struct InProcessClusterTests {
     }
 
     static func seed(_ controller: Controller) async throws {
-        let steps: [(String, String, Row)] =
+        let steps: [(String, String, LunaDomain.Row)] =
             [
                 ("Network.update", "cluster", ["network": "10.141.0.0/16"]),
                 ("Group.update", "compute", ["interfaces": [["interface": "BOOTIF", "network": "cluster"]]]),
@@ -90,6 +103,7 @@ struct InProcessClusterTests {
         for name in cluster.names { try cluster.start(name) }
         try await Self.seed(cluster.controller("c1"))
         #expect(await cluster.converge())
+        #expect(await cluster.inSync())
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             for name in cluster.names {
@@ -174,5 +188,39 @@ struct InProcessClusterTests {
         _ = try await other.submit("Node.update", object: "n1", body: ["group": "compute"], actor: "t", requestID: "r")
         await controller.close()
         await other.close()
+    }
+
+    /// A hand edit of one controller's views, found by comparing Merkle roots with the
+    /// peers at the same clock, repaired by a rebuild from the log, and recorded.
+    @Test func driftedViewsAreFoundAndRebuilt() async throws {
+        let cluster = Cluster()
+        for name in cluster.names { try cluster.start(name) }
+        try await Self.seed(cluster.controller("c1"))
+        _ = try await cluster.controller("c1").submit(
+            "Node.update", object: "n1", body: ["group": "compute"], actor: "t", requestID: "r", requireSync: false)
+        #expect(await cluster.converge())
+        let healthy = try await cluster.controller("c1").merkleRoots()
+
+        await cluster.stop("c2")
+        let views = try DatabaseQueue(path: DataDirectory(cluster.root + "/c2").views)
+        try await views.write { db in
+            try db.execute(sql: "UPDATE node SET body = replace(body, 'compute', 'tampered') WHERE key = 'n1'")
+        }
+        try views.close()
+        try cluster.start("c2")
+
+        var repaired = false
+        for _ in 0..<200 where !repaired {
+            repaired = try await cluster.controller("c2").merkleRoots() == healthy
+            if !repaired { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(repaired, "c2's views were not rebuilt")
+        #expect(await cluster.controller("c2").read { $0.row(.node, "n1")?["group"] } == "compute")
+        let incidents = await cluster.controller("c2").clusterStatus().incidents
+        #expect(
+            incidents.contains { $0.contains("views differed from c1, c3 in node") && $0.contains("rebuilt from the log") },
+            "\(incidents)")
+        #expect(await cluster.controller("c1").clusterStatus().incidents.isEmpty, "the majority does not rebuild")
+        await cluster.shutdown()
     }
 }
