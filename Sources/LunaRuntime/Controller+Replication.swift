@@ -1,5 +1,6 @@
 import Foundation
 import LunaDomain
+import LunaLog
 import LunaModel
 import LunaReplication
 import LunaStore
@@ -7,8 +8,17 @@ import LunaStore
 /// The controller's side of replication: peers' events in, messages out, the views kept
 /// in the one order (rolling back the tentative part when a late event sorts before it).
 extension Controller {
-    /// A message from a peer. Received events are logged and applied at once.
+    /// A message from a peer. Received events are logged and applied at once; a damaged
+    /// one (its checksum does not match its contents) never reaches the core or the log.
     public func receive(_ message: PeerMessage) {
+        var message = message
+        if case .events(let events) = message.body {
+            let intact = events.filter { EventCodec.checksum(of: $0) == $0.checksum }
+            if intact.count < events.count {
+                logger.error("refused \(events.count - intact.count) damaged events from \(message.from)")
+            }
+            message.body = .events(intact)
+        }
         let output = core.receive(message, physicalMillis: physicalMillis())
         if !output.received.isEmpty { take(output.received) }
         emit(output)
@@ -52,12 +62,14 @@ extension Controller {
     /// them here and they are pulled again.
     private func take(_ received: [Event]) {
         var events: [Event] = []
-        for event in received where log.extendsChain(event) {
+        for event in received where log.accepts(event) {
             _ = log.append(event)
             events.append(event)
         }
         if events.count < received.count {
-            logger.error("ignored \(received.count - events.count) received events that do not extend this controller's log")
+            logger.error(
+                "ignored \(received.count - events.count) received events that are damaged or do not extend this controller's log"
+            )
         }
         // Behind an event this build cannot apply, events are kept but not applied.
         guard failure == nil else { return }

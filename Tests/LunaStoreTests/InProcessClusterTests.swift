@@ -223,4 +223,50 @@ struct InProcessClusterTests {
         #expect(await cluster.controller("c1").clusterStatus().incidents.isEmpty, "the majority does not rebuild")
         await cluster.shutdown()
     }
+
+    /// Version skew: an event of an intent version this build does not know arrives from a
+    /// peer. It is kept in the log, nothing is applied from it on, writes are refused, the
+    /// status says "upgrade needed" — and nothing crashes.
+    @Test func anEventFromANewerBuildStopsApplyingWithoutACrash() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("luna-skew-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let controller = try Controller(directory: DataDirectory(directory), name: "c1", fsync: false, peers: ["c2"])
+        try await Self.seed(controller)
+        var newer = Event(
+            origin: "c2", seq: 1, clock: VectorClock(), time: HybridTime(millis: 5), intent: "Node.update", intentVersion: 99,
+            object: "future", payload: ["group": "compute"], actor: "c2", requestID: "r", previousHash: "")
+        newer.checksum = EventCodec.checksum(of: newer)
+        var later = Event(
+            origin: "c2", seq: 2, clock: VectorClock(), time: HybridTime(millis: 6), intent: "Node.update", intentVersion: 1,
+            object: "after", payload: ["group": "compute"], actor: "c2", requestID: "r", previousHash: newer.checksum)
+        later.checksum = EventCodec.checksum(of: later)
+        var forged = later
+        forged.seq = 3
+        forged.previousHash = later.checksum
+        forged.object = "forged"
+        let clock = await controller.appliedClock
+        await controller.receive(
+            PeerMessage(from: "c2", clock: clock, time: HybridTime(millis: 7), body: .events([newer, later, forged])))
+        let log = DataDirectory(directory).log
+        let logged = try LogScanner(path: log).scan([UInt8](Data(contentsOf: URL(fileURLWithPath: log)))).heads["c2"]?.seq
+        #expect((logged ?? 0) <= 2, "an event whose checksum does not match its contents is never logged")
+
+        #expect(await controller.read { $0.row(.node, "future") } == nil)
+        #expect(await controller.read { $0.row(.node, "after") } == nil, "nothing behind the unknown event is applied")
+        #expect(await controller.appliedClock["c2"] == 0)
+        let incidents = await controller.clusterStatus().incidents
+        #expect(incidents.contains { $0.contains("version 99") && $0.contains("upgrade needed") }, "\(incidents)")
+        await controller.overrule()
+        let refused = await #expect(throws: LunaError.self) {
+            _ = try await controller.submit("Node.update", object: "n9", body: ["group": "compute"], actor: "t", requestID: "r")
+        }
+        #expect(refused?.kind == .unavailable)
+        await controller.close()
+
+        let reopened = try Controller(directory: DataDirectory(directory), name: "c1", fsync: false, peers: ["c2"])
+        #expect(
+            await reopened.clusterStatus().incidents.contains { $0.contains("upgrade needed") },
+            "kept in the log across a restart")
+        await reopened.close()
+    }
 }
