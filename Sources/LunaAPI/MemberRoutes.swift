@@ -7,14 +7,17 @@ import LunaRuntime
 /// its next free one, and the status of one address.
 enum MemberRoutes {
     static func add(to routes: RouteCollection<BasicRequestContext>, controller: Controller) {
-        let users: [(ConfigKind, String, @Sendable (ClusterState, String) -> [String])] = [
-            (ConfigKinds.group, "Group %@ is not have any member node", { state, name in GroupView(state: state).members(name) }),
+        let users: [(ConfigKind, @Sendable (String) -> String, @Sendable (ClusterState, String) -> [String])] = [
             (
-                ConfigKinds.osimage, "OS Image %@ is not have any member node",
+                ConfigKinds.group, { "Group \($0) is not have any member node" },
+                { state, name in GroupView(state: state).members(name) }
+            ),
+            (
+                ConfigKinds.osimage, { "OS Image \($0) is not have any member node" },
                 { state, name in nodes(state, using: "osimage", name) }
             ),
             (
-                ConfigKinds.bmcsetup, "BMC Setup %@ is not have any member node",
+                ConfigKinds.bmcsetup, { "BMC Setup \($0) is not have any member node" },
                 { state, name in nodes(state, using: "bmcsetup", name) }
             ),
         ]
@@ -26,7 +29,7 @@ enum MemberRoutes {
                         state.row(kind.table, name) == nil ? nil : members(state, name)
                     }
                     guard let found else { throw .notFound(kind.missingMessage(name)) }
-                    guard !found.isEmpty else { throw .notFound(empty.replacingOccurrences(of: "%@", with: name)) }
+                    guard !found.isEmpty else { throw .notFound(empty(name)) }
                     return Responses.config(kind.kind, [name: .object(["members": .array(found.map(JSONValue.string))])])
                 }
             }
@@ -64,11 +67,5 @@ enum MemberRoutes {
     static func nodes(_ state: ClusterState, using field: String, _ name: String) -> [String] {
         let inheritance = Inheritance(state: state)
         return state.keys(.node).filter { inheritance.node(field, node: state.row(.node, $0)!).value == .string(name) }
-    }
-}
-
-extension String {
-    func replacingOccurrences(of target: String, with replacement: String) -> String {
-        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
     }
 }

@@ -36,7 +36,7 @@ public actor Controller {
     var repairedAt: VectorClock?
     var reportedDrift: VectorClock?
     /// The clock the Merkle roots handed to the core were taken at.
-    var rootsClock = VectorClock(["": 0])
+    var rootsClock: VectorClock?
     /// What the views hold, per origin.
     public internal(set) var appliedClock: VectorClock
     let outbox: AsyncStream<Outgoing>.Continuation
