@@ -28,6 +28,10 @@ public struct ReplicationCore: Sendable {
     /// How far ahead of the reported time a new ceiling is set: one durable write per margin.
     public static let ceilingMargin: Int64 = 10_000
     private var raisedCeiling: HybridTime?
+    /// Times given to local events that are not yet durable, oldest first. Until such an
+    /// event is appended, reports claim no time at or past it: a peer would otherwise
+    /// settle events that it sorts before.
+    private var pendingLocal: [HybridTime] = []
     public var pullInterval: Int64
     /// At most this many events in one message.
     public var batchLimit: Int
@@ -63,14 +67,27 @@ public struct ReplicationCore: Sendable {
         members = Array(Set(names).union([me])).sorted()
     }
 
-    /// The time for a new local event; merges with everything seen so far.
+    /// The time for a new local event; merges with everything seen so far. The event must
+    /// then be appended once durable, or withdrawn if it is never written.
     public mutating func nextTime(physicalMillis: Int64) -> HybridTime {
-        hybrid.tick(physicalMillis: physicalMillis)
+        let time = hybrid.tick(physicalMillis: physicalMillis)
+        pendingLocal.append(time)
+        return time
     }
+
+    /// A time from `nextTime` whose event was refused before it was written.
+    public mutating func withdraw(_ time: HybridTime) {
+        pendingLocal.removeAll { $0 == time }
+    }
+
+    /// The time this controller reports: every event of its own that a peer has not yet
+    /// held sorts at or after it (a pending one), or after it (one not yet written).
+    var reportedTime: HybridTime { pendingLocal.first ?? hybrid.last }
 
     /// A local event, already durable: held, and pushed to every peer at once.
     public mutating func appendLocal(_ event: Event, physicalMillis: Int64) -> Output {
         precondition(event.origin == me && event.seq == clock[me] + 1, "local events are appended in seq order")
+        withdraw(event.time)
         _ = hold(event)
         _ = hybrid.tick(physicalMillis: physicalMillis)
         let send = peers.map { Outgoing(to: $0, message: message(.events([event]))) }
@@ -178,7 +195,7 @@ public struct ReplicationCore: Sendable {
             ceiling = HybridTime(millis: hybrid.last.millis + Self.ceilingMargin)
             raisedCeiling = ceiling
         }
-        return PeerMessage(from: me, clock: clock, time: hybrid.last, body: body)
+        return PeerMessage(from: me, clock: clock, time: reportedTime, body: body)
     }
 
     private mutating func takeRaisedCeiling() -> HybridTime? {
@@ -198,12 +215,12 @@ public struct ReplicationCore: Sendable {
         return point
     }
 
-    /// The time at or before which the order can no longer change here. Any event this
-    /// controller has not seen sorts after it: each peer has reported a time, and this
-    /// controller holds everything that peer had written by then, so whatever the peer
-    /// writes later carries a later time. Nil until every peer has reported.
+    /// The time before which the order can no longer change here. Any event this
+    /// controller has not seen sorts at or after it: each peer has reported a time, and
+    /// this controller holds everything that peer had made durable by then, so whatever
+    /// else the peer writes carries that time or a later one. Nil until every peer has reported.
     public var stableTime: HybridTime? {
-        var bound = hybrid.last
+        var bound = reportedTime
         for peer in peers {
             guard let report = reports[peer], clock[peer] >= report.clock[peer] else { return nil }
             bound = min(bound, report.time)
@@ -214,7 +231,7 @@ public struct ReplicationCore: Sendable {
     /// True when the event's place in the order is final.
     public func isStable(_ event: Event) -> Bool {
         guard let time = stableTime else { return false }
-        return event.seq <= heldEverywhere[event.origin] && event.time <= time
+        return event.seq <= heldEverywhere[event.origin] && event.time < time
     }
 }
 

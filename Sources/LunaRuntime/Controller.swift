@@ -119,9 +119,11 @@ public actor Controller {
             requestID: requestID, previousHash: "")
         let event = log.seal(draft)
         guard case .applied(let outcome) = IntentRegistry.apply(event, to: &state, tentative: true) else {
+            core.withdraw(draft.time)
             throw LunaError(.unavailable, "intent \(intent) cannot be applied by this build")
         }
         if case .rejected(let error) = outcome {
+            core.withdraw(draft.time)
             state.discardNewestTentative()
             _ = state.takeDirty()
             throw error

@@ -63,6 +63,30 @@ struct ReplicationCoreTests {
         #expect(core.stableTime == nil, "b wrote 3 events this controller has not seen; they may sort first")
     }
 
+    /// A local event waits for its fsync before the core holds it; meanwhile a report must
+    /// not let a peer settle events that sort after it.
+    @Test func aLocalEventNotYetDurableHoldsBackTheReportedTime() throws {
+        var core = ReplicationCore(me: "a", members: ["a", "b"])
+        let pending = core.nextTime(physicalMillis: 100)
+        let pull = try #require(core.tick(physicalMillis: 200).send.first?.message)
+        #expect(pull.time == pending, "a pull sent while a:1 is being written")
+
+        var peer = ReplicationCore(me: "b", members: ["a", "b"], log: [Self.event("b", 1, time: 150)])
+        _ = peer.receive(pull, physicalMillis: 210)
+        #expect(peer.stableTime == pending)
+        #expect(!peer.isStable(Self.event("b", 1, time: 150)), "a:1 at 100 sorts before b:1")
+
+        _ = core.appendLocal(Self.event("a", 1, time: 100), physicalMillis: 220)
+        #expect(try #require(core.tick(physicalMillis: 1300).send.first?.message).time > pending)
+    }
+
+    @Test func aWithdrawnTimeNoLongerHoldsBackTheReportedTime() throws {
+        var core = ReplicationCore(me: "a", members: ["a", "b"])
+        let refused = core.nextTime(physicalMillis: 100)
+        core.withdraw(refused)
+        #expect(try #require(core.tick(physicalMillis: 200).send.first?.message).time == HybridTime(millis: 200))
+    }
+
     @Test func messagesNeverCarryATimePastTheDurableCeiling() {
         var core = ReplicationCore(me: "a", members: ["a", "b"])
         let output = core.tick(physicalMillis: 90_000)

@@ -4,7 +4,7 @@ import LunaReplication
 
 /// One controller in the simulation: the pure core, a durable log, and views kept in
 /// the one order with rollback, the way lunad keeps them. A crash loses everything
-/// but the log, and whatever was received but not yet made durable.
+/// but the log: whatever was received or written but not yet made durable.
 struct SimController {
     let name: String
     let members: [String]
@@ -13,6 +13,9 @@ struct SimController {
     var log: [Event]
     /// Received and held by the core, not yet durable.
     var unflushed: [Event] = []
+    /// Written here and applied, waiting for the group commit: acknowledged (and handed to
+    /// the core) only once durable, as lunad does.
+    var unreleased: [Event] = []
     var order = ApplyOrder()
     /// The views: stable events applied, then the tentative ones.
     var state = ClusterState()
@@ -41,6 +44,7 @@ struct SimController {
     mutating func restart() {
         core = ReplicationCore(me: name, members: members, log: log, ceiling: ceiling, pullInterval: 200)
         unflushed = []
+        unreleased = []
         rebuild()
         up = true
         restarts += 1
@@ -55,21 +59,24 @@ struct SimController {
         settle()
     }
 
-    /// Writes an intent here, as the API would: checked against the views, logged
-    /// (durable at once), applied, pushed. Nil when the views refuse it.
-    mutating func write(_ intent: String, _ object: String, _ body: Row, now: Int64) -> (Event, [Outgoing])? {
+    /// Writes an intent here, as the API would: checked against the views, applied, and
+    /// left for the next flush to make durable. Nil when the views refuse it.
+    mutating func write(_ intent: String, _ object: String, _ body: Row, now: Int64) -> Event? {
         let handler = IntentRegistry.handlers[intent]!
         guard let payload = try? handler.prepare(object, body, PrepareContext(sealer: PlainSealer())) else { return nil }
+        let time = core.nextTime(physicalMillis: now)
         let event = Event(
-            origin: name, seq: core.clock[name] + 1, clock: core.clock, time: core.nextTime(physicalMillis: now),
+            origin: name, seq: core.clock[name] + UInt64(unreleased.count) + 1, clock: core.clock, time: time,
             intent: intent, intentVersion: handler.version, object: object, payload: payload, actor: "sim",
             requestID: "r", previousHash: "")
         var trial = state
-        guard case .applied(let outcome) = IntentRegistry.apply(event, to: &trial), !isRejection(outcome) else { return nil }
-        log.append(event)
-        let output = core.appendLocal(event, physicalMillis: now)
+        guard case .applied(let outcome) = IntentRegistry.apply(event, to: &trial), !isRejection(outcome) else {
+            core.withdraw(time)
+            return nil
+        }
+        unreleased.append(event)
         apply([event])
-        return (event, durable(output))
+        return event
     }
 
     mutating func receive(_ message: PeerMessage, now: Int64) -> [Outgoing] {
@@ -88,12 +95,20 @@ struct SimController {
         return output.send
     }
 
-    /// Makes the received events durable and applies them.
-    mutating func flush() {
+    /// Makes received and local events durable; applies the received ones, and hands the
+    /// local ones to the core, which pushes them. Returns the local events now acknowledged.
+    mutating func flush(now: Int64) -> (acknowledged: [EventID], send: [Outgoing]) {
         let events = unflushed
         unflushed = []
         log += events
         apply(events)
+        var send: [Outgoing] = []
+        for event in unreleased {
+            log.append(event)
+            send += durable(core.appendLocal(event, physicalMillis: now))
+        }
+        defer { unreleased = [] }
+        return (unreleased.map(\.id), send)
     }
 
     mutating func apply(_ events: [Event]) {

@@ -68,7 +68,8 @@ struct Simulation {
     /// Converged: nothing in flight, every log equal, every tentative event settled.
     var quiet: Bool {
         let clocks = Set(names.map { controllers[$0]!.core.clock })
-        return inFlight.isEmpty && clocks.count == 1 && names.allSatisfy { controllers[$0]!.unflushed.isEmpty }
+        return inFlight.isEmpty && clocks.count == 1
+            && names.allSatisfy { controllers[$0]!.unflushed.isEmpty && controllers[$0]!.unreleased.isEmpty }
             && names.allSatisfy { controllers[$0]!.order.tentative.isEmpty }
     }
 
@@ -81,7 +82,11 @@ struct Simulation {
             if random.chance(2) { togglePartition() }
         }
         for name in names where controllers[name]!.up {
-            if !faults || random.chance(60) { controllers[name]!.flush() }
+            if !faults || random.chance(60) {
+                let flushed = controllers[name]!.flush(now: clock(name))
+                acknowledged += flushed.acknowledged
+                send(flushed.send, faults: faults)
+            }
             send(controllers[name]!.tick(now: clock(name)), faults: faults)
             controllers[name]!.settle()
         }
@@ -100,9 +105,7 @@ struct Simulation {
             default: ("Node.delete", [:])
             }
         writes += 1
-        guard let (event, outgoing) = controllers[name]!.write(intent, node, body, now: clock(name)) else { return }
-        acknowledged.append(event.id)
-        send(outgoing, faults: true)
+        _ = controllers[name]!.write(intent, node, body, now: clock(name))
     }
 
     private mutating func crashOrRestart() {

@@ -35,6 +35,14 @@ struct ReplicationProcessTests {
             return (process.terminationStatus, text)
         }
 
+        /// The last lines each controller logged, for a failure message.
+        func logTails() -> String {
+            (1...3).map { index in
+                let log = (try? String(contentsOfFile: directory + "/c\(index)/lunad.log", encoding: .utf8)) ?? ""
+                return "c\(index):\n" + log.split(separator: "\n").suffix(15).joined(separator: "\n")
+            }.joined(separator: "\n")
+        }
+
         func api(_ index: Int) -> LunadProcess {
             LunadProcess(dataDirectory: directory + "/c\(index)/data", port: base + index)
         }
@@ -93,7 +101,7 @@ struct ReplicationProcessTests {
             converged = listings.allSatisfy { $0 == listings[0] } && listings[0].count >= expected
             if !converged { try await Task.sleep(for: .milliseconds(100)) }
         }
-        #expect(converged, "the controllers hold \(listings.map(\.count)) nodes")
+        #expect(converged, "the controllers hold \(listings.map(\.count)) nodes\n\(cluster.logTails())")
         let names = await acknowledged.names
         for (index, listing) in listings.enumerated() {
             #expect(names.isSubset(of: Set(listing.keys)), "c\(index + 1) lost acknowledged writes")
@@ -109,7 +117,7 @@ struct ReplicationProcessTests {
             agreed = (status["merkle"]?.objectValue?.values.allSatisfy { $0 == .bool(true) } ?? false)
             if !agreed { try await Task.sleep(for: .milliseconds(100)) }
         }
-        #expect(agreed, "luna cluster status: \(status.canonicalText)")
+        #expect(agreed, "luna cluster status: \(status.canonicalText)\n\(cluster.logTails())")
         #expect(status["members"]?.arrayValue?.map { $0["name"]?.stringValue ?? "" }.sorted() == ["c1", "c2", "c3"])
         #expect(status["members"]?.arrayValue?.allSatisfy { $0["insync"] == .bool(true) && $0["lag_events"] == .int(0) } == true)
     }
