@@ -5,6 +5,7 @@ import LunaRuntime
 public enum LunaApplication {
     public static func router(controller: Controller, tokens: TokenAuthority) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: RequestIDMiddleware())
         router.add(middleware: TokenMiddleware(authority: tokens))
         let routes = RouteCollection(context: BasicRequestContext.self)
         ClusterRoutes.add(to: routes, controller: controller, tokens: tokens)
@@ -17,6 +18,7 @@ public enum LunaApplication {
         SecretRoutes.add(to: routes, controller: controller)
         HARoutes.add(to: routes, controller: controller)
         ClusterStatusRoutes.add(to: routes, controller: controller)
+        RequestStatusRoutes.add(to: routes, controller: controller)
         router.addRoutes(routes)
         return router
     }

@@ -44,8 +44,8 @@ enum RequestBody {
 }
 
 extension Request {
-    /// The request id the log records with the event (the client's, or a fresh one).
+    /// The request id the log records with the event, set by `RequestIDMiddleware`.
     var requestID: String {
-        headers[HTTPField.Name("x-request-id")!] ?? String(UInt64.random(in: 0...UInt64.max), radix: 16)
+        headers[.requestID] ?? ""
     }
 }

@@ -84,7 +84,7 @@ struct TokenMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
     {
         let path = request.uri.path
-        if Self.publicPaths.contains(path) { return try await next(request, context) }
+        if Self.publicPaths.contains(path) || path.hasPrefix("/config/status/") { return try await next(request, context) }
         let parts = path.split(separator: "/").map(String.init)
         var node: String?
         if request.method == .post, parts.count == 3, parts[0] == "config", parts[1] == "node" { node = parts[2] }

@@ -105,7 +105,7 @@ public struct ReplicationCore: Sendable {
         switch message.body {
         case .events(let events):
             var received: [Event] = []
-            for event in events { received += hold(event) }
+            for event in events { received += hold(event, from: message.from) }
             return Output(received: received)
         case .pull:
             let missing = self.missing(for: message.clock)
@@ -149,10 +149,16 @@ public struct ReplicationCore: Sendable {
         return out
     }
 
-    /// Holds an event if it is new; returns every event that became contiguous by it.
-    private mutating func hold(_ event: Event) -> [Event] {
+    /// Holds an event if it is new and extends its origin's chain; returns every event
+    /// that became contiguous by it. A different event under a seq already held, or one
+    /// that does not chain onto the last held, is a fork: refused and reported once.
+    private mutating func hold(_ event: Event, from peer: String? = nil) -> [Event] {
         let have = clock[event.origin]
-        guard event.seq > have else { return [] }
+        guard event.seq > have else {
+            let mine = held[event.origin]![Int(event.seq) - 1]
+            if mine.checksum != event.checksum { noteFork(held: mine, received: event, from: peer) }
+            return []
+        }
         guard event.seq == have + 1 else {
             early[event.origin, default: [:]][event.seq] = event
             return []
@@ -160,6 +166,11 @@ public struct ReplicationCore: Sendable {
         var added: [Event] = []
         var next: Event? = event
         while let current = next {
+            let previous = held[current.origin]?.last
+            guard current.previousHash == (previous?.checksum ?? "") else {
+                noteFork(held: previous, received: current, from: peer)
+                break
+            }
             held[current.origin, default: []].append(current)
             clock.advance(current.origin, to: current.seq)
             hybrid.observe(current.time)
@@ -168,6 +179,25 @@ public struct ReplicationCore: Sendable {
         }
         return added
     }
+
+    private mutating func noteFork(held mine: Event?, received: Event, from peer: String?) {
+        guard !forks.contains(where: { $0.event == received.id }) else { return }
+        forks.append(Fork(event: received.id, held: mine?.checksum, received: received.checksum, from: peer))
+    }
+
+    /// Two different histories of one origin: the same seq with different contents, or an
+    /// event that does not chain onto the one held before it. Only an operator can settle
+    /// it (a controller restored from an old copy, or started empty and overruled).
+    public struct Fork: Sendable, Equatable {
+        public var event: EventID
+        /// The checksum of the event held at that seq (or before it), if any.
+        public var held: String?
+        public var received: String
+        public var from: String?
+    }
+
+    /// Every fork met since this core started, in the order found.
+    public private(set) var forks: [Fork] = []
 
     /// Peers whose state this controller has caught up with since it started: it has held
     /// everything such a peer reported holding. Until every peer is here, a controller does

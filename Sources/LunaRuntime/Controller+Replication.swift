@@ -20,9 +20,23 @@ extension Controller {
             message.body = .events(intact)
         }
         let output = core.receive(message, physicalMillis: physicalMillis())
+        reportForks()
         if !output.received.isEmpty { take(output.received) }
         emit(output)
         settle()
+    }
+
+    /// A fork is never applied nor logged; only an operator can say which history stays.
+    private func reportForks() {
+        for fork in core.forks.dropFirst(forksReported) {
+            let incident =
+                "\(name): fork: \(fork.from ?? "a peer") sent an event \(fork.event) that differs from this controller's "
+                + "history of \(fork.event.origin); it was refused. Wipe the data directory of the controller whose history "
+                + "is wrong and start it again: it rejoins from its peers"
+            logger.error("\(incident)")
+            incidents.append(incident)
+        }
+        forksReported = core.forks.count
     }
 
     /// Time passes: pulls from peers when it is time to, with this controller's Merkle
@@ -82,6 +96,8 @@ extension Controller {
             }
             refreshMembers()
             // Rejections are results: recorded with the event, the same on every controller.
+            let now = physicalMillis()
+            for (id, rejection) in outcomes { requests.outcome(of: id, rejection: rejection, at: now) }
             let rejections = outcomes.compactMap { id, message in message.map { (id, $0) } }
             let accepted = outcomes.compactMap { id, message in message == nil ? id : nil }
             outcomes = [:]
@@ -138,10 +154,12 @@ extension Controller {
     /// Events whose place is final leave the tentative list and drop their undo records.
     func settle() {
         let core = self.core
-        let settled = order.settle { core.isStable($0) }.count
-        let withoutRecord = min(settled, unjournaled)
+        let settled = order.settle { core.isStable($0) }
+        let withoutRecord = min(settled.count, unjournaled)
         unjournaled -= withoutRecord
-        state.settleTentative(settled - withoutRecord)
+        state.settleTentative(settled.count - withoutRecord)
+        let now = physicalMillis()
+        for event in settled where event.origin == name { requests.settled(event.id, at: now) }
     }
 
     func emit(_ output: ReplicationCore.Output) {

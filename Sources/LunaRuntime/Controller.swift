@@ -30,8 +30,12 @@ public actor Controller {
     /// Outcomes of the events applied since the views were last written: a message for a
     /// rejection, nil for an event applied (which clears an earlier rejection).
     var outcomes: [EventID: String?] = [:]
+    /// What became of each local write, for the client that made it.
+    var requests = RequestStreams()
     /// Drift found and repaired (or not), for `luna cluster status`.
     var incidents: [String] = []
+    /// How many of the core's forks are already among the incidents.
+    var forksReported = 0
     /// The clocks at which a drift was repaired by a rebuild, and reported as lasting.
     var repairedAt: VectorClock?
     var reportedDrift: VectorClock?
@@ -130,6 +134,7 @@ public actor Controller {
         }
         let position = log.append(event)
         unreleased.append(event)
+        requests.written(event, at: physicalMillis())
         appliedClock.advance(name, to: event.seq)
         do {
             _ = try order.add([event])
@@ -162,6 +167,11 @@ public actor Controller {
         let error = LunaError(.unavailable, "Service unavailable: \(reason)")
         failure = error
         throw error
+    }
+
+    /// The unread lines of a request's stream; nil once it ended or was never opened here.
+    public func requestStatus(_ requestID: String) -> [RequestStreams.Line]? {
+        requests.drain(requestID)
     }
 
     /// Runs a read against the current state.

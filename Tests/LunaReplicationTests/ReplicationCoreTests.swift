@@ -87,6 +87,30 @@ struct ReplicationCoreTests {
         #expect(try #require(core.tick(physicalMillis: 200).send.first?.message).time == HybridTime(millis: 200))
     }
 
+    /// A controller restored from an old copy (or started empty and overruled) may write a
+    /// second history under seqs its peers already hold.
+    @Test func aSecondHistoryOfAnOriginIsRefusedAndReportedOnce() {
+        func chained(_ seq: UInt64, time: Int64, after previous: String, checksum: String) -> Event {
+            var event = Self.event("a", seq, time: time)
+            event.previousHash = previous
+            event.checksum = checksum
+            return event
+        }
+        let log = [chained(1, time: 1, after: "", checksum: "x1"), chained(2, time: 2, after: "x1", checksum: "x2")]
+        var core = ReplicationCore(me: "b", members: ["a", "b", "c"], log: log)
+        let forked = [chained(2, time: 3, after: "x1", checksum: "y2"), chained(3, time: 4, after: "y2", checksum: "y3")]
+        let message = PeerMessage(from: "c", clock: VectorClock(), time: HybridTime(millis: 5), body: .events(forked))
+        #expect(core.receive(message, physicalMillis: 10).received.isEmpty)
+        #expect(core.clock["a"] == 2)
+        #expect(core.forks.map(\.event) == [EventID(origin: "a", seq: 2), EventID(origin: "a", seq: 3)])
+        #expect(core.forks.first?.from == "c")
+        _ = core.receive(message, physicalMillis: 11)
+        #expect(core.forks.count == 2, "each fork is reported once")
+        let resent = PeerMessage(from: "a", clock: VectorClock(), time: HybridTime(millis: 6), body: .events(log))
+        _ = core.receive(resent, physicalMillis: 12)
+        #expect(core.forks.count == 2, "the history held, sent again, is no fork")
+    }
+
     @Test func messagesNeverCarryATimePastTheDurableCeiling() {
         var core = ReplicationCore(me: "a", members: ["a", "b"])
         let output = core.tick(physicalMillis: 90_000)

@@ -124,7 +124,7 @@ struct InProcessClusterTests {
         for name in cluster.names {
             _ = try await cluster.controller(name).submit(
                 "Node.clone", object: "\(name)n0", body: ["newnodename": "same", "comment": .string(name)], actor: name,
-                requestID: "r")
+                requestID: "clone-\(name)")
         }
         cluster.partition(false)
         #expect(await cluster.converge())
@@ -146,6 +146,22 @@ struct InProcessClusterTests {
             #expect(rejected.count == 2, "\(name) records \(rejected.count) rejections of the three clones onto 'same'")
         }
 
+        // Each client follows its clone on the controller it asked: the two that lost hear
+        // of it (409) after their 201, and every stream ends once its event is stable.
+        var streams: [String: [RequestStreams.Line]] = [:]
+        for name in cluster.names {
+            let controller = cluster.controller(name)
+            for _ in 0..<200 where !(streams[name]?.contains { $0.text.contains("is stable") } ?? false) {
+                streams[name, default: []] += await controller.requestStatus("clone-\(name)") ?? []
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(streams[name]?.first?.text.hasPrefix("Node.clone \(name)n0: applied as event \(name):") == true)
+            #expect(await controller.requestStatus("clone-\(name)") == nil, "the stream ends once stable and read")
+        }
+        let lost = streams.filter { $0.value.contains { $0.status == 409 && $0.text.contains("rejected once ordered") } }
+        #expect(lost.count == 2, "\(streams)")
+        #expect(lost.values.allSatisfy { $0.last?.text.hasSuffix("rejected for good") == true })
+
         await cluster.stop("c2")
         _ = try await cluster.controller("c1").submit(
             "Node.update", object: "whilec2down", body: ["group": "compute"], actor: "t", requestID: "r")
@@ -161,6 +177,43 @@ struct InProcessClusterTests {
             #expect(try await cluster.controller(name).merkleRoots() == after, "\(name) differs after the restart and the wipe")
         }
         #expect(await cluster.controller("c3").read { $0.row(.node, "c3n0") } != nil, "c3's own events came back")
+        await cluster.shutdown()
+    }
+
+    /// A controller started empty and overruled before it pulled writes a second history
+    /// under its name. Its peers refuse it, apply nothing of it, and say so.
+    @Test func aSecondHistoryOfAControllerIsRefusedAndReported() async throws {
+        let cluster = Cluster()
+        for name in cluster.names { try cluster.start(name) }
+        try await Self.seed(cluster.controller("c1"))
+        #expect(await cluster.converge())
+        #expect(await cluster.inSync())
+        _ = try await cluster.controller("c3").submit(
+            "Node.update", object: "first", body: ["group": "compute"], actor: "t", requestID: "r")
+        #expect(await cluster.converge())
+
+        await cluster.stop("c3")
+        try FileManager.default.removeItem(atPath: cluster.root + "/c3")
+        cluster.partition(true)
+        try cluster.start("c3")
+        await cluster.controller("c3").overrule()
+        // Two events: the peers already hold a c3:1, so only the second shows the fork.
+        for network in ["other", "another"] {
+            _ = try await cluster.controller("c3").submit(
+                "Network.update", object: network,
+                body: ["network": .string(network == "other" ? "10.150.0.0/16" : "10.160.0.0/16")],
+                actor: "t", requestID: "r")
+        }
+        cluster.partition(false)
+
+        var incidents: [String] = []
+        for _ in 0..<200 where !incidents.contains(where: { $0.contains("fork") }) {
+            incidents = await cluster.controller("c1").clusterStatus().incidents
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(incidents.contains { $0.contains("c1: fork: c3 sent an event c3:2 that differs") }, "\(incidents)")
+        #expect(await cluster.controller("c1").read { $0.row(.network, "other") } == nil, "nothing of the fork is applied")
+        #expect(await cluster.controller("c1").read { $0.row(.node, "first") } != nil)
         await cluster.shutdown()
     }
 
@@ -218,7 +271,11 @@ struct InProcessClusterTests {
         #expect(await cluster.controller("c2").read { $0.row(.node, "n1")?["group"] } == "compute")
         let incidents = await cluster.controller("c2").clusterStatus().incidents
         #expect(
-            incidents.contains { $0.contains("views differed from c1, c3 in node") && $0.contains("rebuilt from the log") },
+            // Outvoted by whichever peers reported at that clock first: one or both.
+            incidents.contains {
+                $0.contains("c2: views differed from c") && $0.contains(" in node at clock")
+                    && $0.contains("rebuilt from the log")
+            },
             "\(incidents)")
         #expect(await cluster.controller("c1").clusterStatus().incidents.isEmpty, "the majority does not rebuild")
         await cluster.shutdown()

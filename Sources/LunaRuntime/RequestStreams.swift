@@ -1,0 +1,88 @@
+import Foundation
+import LunaModel
+
+/// What became of the writes of each request, for the client that made it (luna2's
+/// `GET /config/status/<request_id>`). A write is acknowledged once applied here, but a
+/// concurrent write on another controller may still sort before it and make it invalid:
+/// the stream says so, and ends once every event of the request is stable. Local to the
+/// controller that took the write; nothing here is replicated.
+public struct RequestStreams: Sendable {
+    public struct Line: Sendable, Equatable {
+        public var created: Int64
+        public var text: String
+        /// 200, or 409 for a write rejected after it was acknowledged.
+        public var status: Int
+    }
+
+    private struct Stream {
+        var lines: [Line] = []
+        var read = 0
+        /// Events of the request not yet stable, and whether each stands rejected now.
+        var open: [EventID: Bool] = [:]
+    }
+
+    private var streams: [String: Stream] = [:]
+    /// Request ids oldest first, so the oldest finished streams go when there are too many.
+    private var arrival: [String] = []
+    private var requestOf: [EventID: String] = [:]
+    static let capacity = 10_000
+
+    /// A local write applied and logged: its stream opens with the event that carries it
+    /// (before the fsync, so that it is open before the event can settle).
+    mutating func written(_ event: Event, at millis: Int64) {
+        if streams[event.requestID] == nil {
+            arrival.append(event.requestID)
+            evict()
+        }
+        streams[event.requestID, default: Stream()].open[event.id] = false
+        requestOf[event.id] = event.requestID
+        add(event.requestID, "\(event.intent) \(event.object): applied as event \(event.id)", at: millis)
+    }
+
+    /// The outcome of an event after it was applied again in a new order; only a change is told.
+    mutating func outcome(of id: EventID, rejection: String?, at millis: Int64) {
+        guard let request = requestOf[id], let was = streams[request]?.open[id], was != (rejection != nil) else { return }
+        streams[request]?.open[id] = rejection != nil
+        if let rejection {
+            add(request, "event \(id) was rejected once ordered with concurrent writes: \(rejection)", status: 409, at: millis)
+        } else {
+            add(request, "event \(id) applies again once ordered with concurrent writes", at: millis)
+        }
+    }
+
+    /// An event's place is final: so is its outcome.
+    mutating func settled(_ id: EventID, at millis: Int64) {
+        guard let request = requestOf.removeValue(forKey: id), let rejected = streams[request]?.open.removeValue(forKey: id)
+        else { return }
+        add(request, "event \(id) is stable: \(rejected ? "rejected" : "applied") for good", at: millis)
+    }
+
+    /// The lines not yet read. Nil once the stream ended (every event stable, every line
+    /// read) or was never opened here; empty while its events are still tentative.
+    mutating func drain(_ request: String) -> [Line]? {
+        guard let stream = streams[request] else { return nil }
+        let unread = Array(stream.lines[stream.read...])
+        if unread.isEmpty, stream.open.isEmpty {
+            streams[request] = nil
+            arrival.removeAll { $0 == request }
+            return nil
+        }
+        streams[request]?.read = stream.lines.count
+        return unread
+    }
+
+    private mutating func add(_ request: String, _ text: String, status: Int = 200, at millis: Int64) {
+        streams[request]?.lines.append(Line(created: millis, text: text, status: status))
+    }
+
+    /// Past capacity, the oldest streams go, finished or not: a client that never reads
+    /// its stream must not hold memory forever.
+    private mutating func evict() {
+        while arrival.count > Self.capacity {
+            let oldest = arrival.removeFirst()
+            if let gone = streams.removeValue(forKey: oldest) {
+                for id in gone.open.keys { requestOf[id] = nil }
+            }
+        }
+    }
+}
