@@ -9,6 +9,14 @@ public struct PeerMessage: Sendable, Equatable {
         case events([Event])
         /// "This is what I have": the receiver answers with what the sender lacks.
         case pull
+        /// Anti-entropy: the hashes below one node (`path` from the root) of a table's Merkle tree.
+        case treeQuery(table: String, path: [Int])
+        /// The answer: the node's child hashes, or at a leaf the digests of its rows by key.
+        case treeAnswer(table: String, path: [Int], hashes: [String], rows: [String: String])
+        /// The rows of a table under these keys, to take them from the majority.
+        case rowsQuery(table: String, keys: [String])
+        /// The rows asked for, as canonical JSON; an empty text means there is no such row.
+        case rowsAnswer(table: String, rows: [String: String])
     }
 
     public var from: String

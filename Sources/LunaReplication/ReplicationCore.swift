@@ -43,6 +43,8 @@ public struct ReplicationCore: Sendable {
         public var send: [Outgoing] = []
         public var received: [Event] = []
         public var ceiling: HybridTime?
+        /// Messages of a Merkle walk, for the controller to answer from its views.
+        public var repair: [PeerMessage] = []
     }
 
     /// A core over the events already in this controller's log and its last durable
@@ -112,7 +114,15 @@ public struct ReplicationCore: Sendable {
             guard !missing.isEmpty else { return Output() }
             let reply = Outgoing(to: message.from, message: self.message(.events(missing)))
             return Output(send: [reply], ceiling: takeRaisedCeiling())
+        case .treeQuery, .treeAnswer, .rowsQuery, .rowsAnswer:
+            return Output(repair: [message])
         }
+    }
+
+    /// A message of the controller's own (a step of a Merkle walk), stamped with this
+    /// controller's clock and time.
+    public mutating func send(_ body: PeerMessage.Body, to peer: String) -> Output {
+        Output(send: [Outgoing(to: peer, message: message(body))], ceiling: takeRaisedCeiling())
     }
 
     /// Time passes: every `pullInterval`, ask every peer for what this controller lacks.

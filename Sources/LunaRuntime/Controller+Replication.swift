@@ -23,6 +23,7 @@ extension Controller {
         reportForks()
         if !output.received.isEmpty { take(output.received) }
         emit(output)
+        for step in output.repair { handleRepair(step) }
         settle()
     }
 

@@ -39,6 +39,10 @@ public actor Controller {
     /// The clocks at which a drift was repaired by a rebuild, and reported as lasting.
     var repairedAt: VectorClock?
     var reportedDrift: VectorClock?
+    /// Tables being walked down to their differing rows, and the peer they are taken from.
+    var walks: [String: String] = [:]
+    /// Merkle trees of the views, for walks; valid while the views do not change.
+    var trees: (clock: VectorClock, byTable: [String: MerkleTree])?
     /// The clock the Merkle roots handed to the core were taken at.
     var rootsClock: VectorClock?
     /// What the views hold, per origin.

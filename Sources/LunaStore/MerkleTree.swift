@@ -4,29 +4,81 @@ import GRDB
 import LunaDomain
 import LunaModel
 
-/// Per-table Merkle hashes: rows fall into 256 buckets by the first byte of the hash of
-/// their key; a bucket hashes its rows in key order; the root hashes the buckets. Two
-/// controllers with equal roots hold the same bytes; unequal roots point at buckets.
+/// Per-table Merkle hashes as a tree of fanout 16 and three levels below the root: a
+/// row falls into one of 4,096 leaves by the first 12 bits of its key's SHA-256; a leaf
+/// hashes its rows' digests in key order, every other node its 16 children. Equal roots
+/// mean the same bytes; unequal ones are walked down to the rows that differ, a few
+/// kilobytes for one row among 100,000.
 public struct MerkleTree: Sendable, Equatable {
-    public static let bucketCount = 256
+    public static let fanout = 16
+    public static let depth = 3
+    public static let leafCount = 4096
 
-    public let buckets: [String]
+    /// The hashes of each level below the root, top first: 16, 256, then 4,096 leaves.
+    private let levels: [[String]]
+    /// Per leaf, the digest of each of its rows by key.
+    private let leaves: [[String: String]]
     public let root: String
 
     public init(rows: [(key: String, body: String)]) {
-        var hashers = [SHA256](repeating: SHA256(), count: Self.bucketCount)
-        for row in rows.sorted(by: { $0.key < $1.key }) {
-            let bucket = Int(Array(SHA256.hash(data: Array(row.key.utf8)))[0])
-            hashers[bucket].update(data: Array(row.key.utf8) + [0] + Array(row.body.utf8) + [10])
+        var leaves = [[String: String]](repeating: [:], count: Self.leafCount)
+        for row in rows {
+            leaves[Self.leaf(of: row.key)][row.key] = Self.hex(
+                SHA256.hash(data: Array(row.key.utf8) + [0] + Array(row.body.utf8)))
         }
-        buckets = hashers.map { Self.hex($0.finalize()) }
-        var top = SHA256()
-        for bucket in buckets { top.update(data: Array(bucket.utf8)) }
-        root = Self.hex(top.finalize())
+        var level = leaves.map { leaf in
+            var hasher = SHA256()
+            for key in leaf.keys.sorted() { hasher.update(data: Array(key.utf8) + [0] + Array(leaf[key]!.utf8) + [10]) }
+            return Self.hex(hasher.finalize())
+        }
+        var levels = [level]
+        while level.count > 1 {
+            level = stride(from: 0, to: level.count, by: Self.fanout).map { start in
+                Self.hex(SHA256.hash(data: Array(level[start..<start + Self.fanout].joined().utf8)))
+            }
+            levels.insert(level, at: 0)
+        }
+        self.root = level[0]
+        self.levels = Array(levels.dropFirst())
+        self.leaves = leaves
     }
 
+    /// The leaf a key falls into.
+    public static func leaf(of key: String) -> Int {
+        let digest = Array(SHA256.hash(data: Array(key.utf8)))
+        return Int(digest[0]) << 4 | Int(digest[1]) >> 4
+    }
+
+    /// A node's place: the child taken at each level from the root (empty for the root).
+    /// Nil when the path is not a node of the tree.
+    static func index(of path: [Int]) -> Int? {
+        guard path.count <= depth, path.allSatisfy({ (0..<fanout).contains($0) }) else { return nil }
+        return path.reduce(0) { $0 * fanout + $1 }
+    }
+
+    /// The hashes of a node's 16 children (above the leaves), or nil for no such node.
+    public func children(at path: [Int]) -> [String]? {
+        guard path.count < Self.depth, let index = Self.index(of: path) else { return nil }
+        return Array(levels[path.count][index * Self.fanout..<(index + 1) * Self.fanout])
+    }
+
+    /// The digests of a leaf's rows by key, or nil when the path does not name a leaf.
+    public func rows(at path: [Int]) -> [String: String]? {
+        guard path.count == Self.depth, let index = Self.index(of: path) else { return nil }
+        return leaves[index]
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// Lowercase hex, by table: one digest per row makes String(format:) too slow here.
     static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
-        digest.map { String(format: "%02x", $0) }.joined()
+        var text: [UInt8] = []
+        text.reserveCapacity(64)
+        for byte in digest {
+            text.append(hexDigits[Int(byte >> 4)])
+            text.append(hexDigits[Int(byte & 15)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 }
 
@@ -55,10 +107,12 @@ extension MerkleTree {
     /// has written that state (the rows are the same canonical bytes).
     public static func roots(of state: ClusterState) -> [LunaDomain.Table: String] {
         var roots: [LunaDomain.Table: String] = [:]
-        for table in LunaDomain.Table.allCases {
-            let rows = state.rows(table).map { (key: $0.key, body: JSONValue.object($0.value).canonicalText) }
-            roots[table] = MerkleTree(rows: rows).root
-        }
+        for table in LunaDomain.Table.allCases { roots[table] = MerkleTree(table, of: state).root }
         return roots
+    }
+
+    /// The tree of one table as `state` holds it.
+    public init(_ table: LunaDomain.Table, of state: ClusterState) {
+        self.init(rows: state.rows(table).map { (key: $0.key, body: JSONValue.object($0.value).canonicalText) })
     }
 }

@@ -21,6 +21,24 @@ public enum PeerCodec {
         case .events(let events):
             fields["type"] = "events"
             fields["events"] = .array(events.map { $0.jsonValue() })
+        case .treeQuery(let table, let path):
+            fields["type"] = "tree-query"
+            fields["table"] = .string(table)
+            fields["path"] = .array(path.map(JSONValue.int))
+        case .treeAnswer(let table, let path, let hashes, let rows):
+            fields["type"] = "tree-answer"
+            fields["table"] = .string(table)
+            fields["path"] = .array(path.map(JSONValue.int))
+            fields["hashes"] = .array(hashes.map(JSONValue.string))
+            fields["rows"] = .object(rows.mapValues(JSONValue.string))
+        case .rowsQuery(let table, let keys):
+            fields["type"] = "rows-query"
+            fields["table"] = .string(table)
+            fields["keys"] = .array(keys.map(JSONValue.string))
+        case .rowsAnswer(let table, let rows):
+            fields["type"] = "rows-answer"
+            fields["table"] = .string(table)
+            fields["rows"] = .object(rows.mapValues(JSONValue.string))
         }
         let raw = JSONValue.object(fields).canonicalBytes
         let count = UInt32(raw.count)
@@ -48,20 +66,43 @@ public enum PeerCodec {
             switch json["type"]?.stringValue {
             case "pull": body = .pull
             case "events": body = .events(try (json["events"]?.arrayValue ?? []).map { try Event(json: $0) })
+            case "tree-query": body = .treeQuery(table: try text(json["table"]), path: try path(json["path"]))
+            case "tree-answer":
+                body = .treeAnswer(
+                    table: try text(json["table"]), path: try path(json["path"]),
+                    hashes: try (json["hashes"]?.arrayValue ?? []).map(text), rows: try strings(json["rows"]))
+            case "rows-query":
+                body = .rowsQuery(table: try text(json["table"]), keys: try (json["keys"]?.arrayValue ?? []).map(text))
+            case "rows-answer": body = .rowsAnswer(table: try text(json["table"]), rows: try strings(json["rows"]))
             default: throw Failure(description: "a peer message of unknown type")
-            }
-            var roots: [String: String] = [:]
-            for (table, root) in json["roots"]?.objectValue ?? [:] {
-                guard let text = root.stringValue else { throw Failure(description: "a peer message has a bad root") }
-                roots[table] = text
             }
             return PeerMessage(
                 from: from, clock: clock, time: HybridTime(millis: Int64(millis), counter: UInt32(counter)), body: body,
-                roots: roots)
+                roots: try strings(json["roots"]))
         } catch let failure as Failure {
             throw failure
         } catch {
             throw Failure(description: "a peer message cannot be read: \(error)")
+        }
+    }
+
+    private static func text(_ value: JSONValue?) throws(Failure) -> String {
+        guard let text = value?.stringValue else { throw Failure(description: "a peer message has a field that is not text") }
+        return text
+    }
+
+    private static func strings(_ value: JSONValue?) throws(Failure) -> [String: String] {
+        var out: [String: String] = [:]
+        for (key, item) in value?.objectValue ?? [:] { out[key] = try text(item) }
+        return out
+    }
+
+    private static func path(_ value: JSONValue?) throws(Failure) -> [Int] {
+        try (value?.arrayValue ?? []).map { item throws(Failure) in
+            guard case .int(let step) = item, (0..<16).contains(step) else {
+                throw Failure(description: "a peer message has a bad Merkle path")
+            }
+            return step
         }
     }
 }
