@@ -6,7 +6,7 @@ public enum EventCodec {
     /// SHA-256 (hex) over the event's canonical JSON without the checksum field.
     public static func checksum(of event: Event) -> String {
         let digest = SHA256.hash(data: event.jsonValue(withChecksum: false).canonicalBytes)
-        return hex(digest)
+        return digest.lowercaseHex
     }
 
     /// The checksum of a record as stored, computed over its own bytes less the
@@ -23,7 +23,7 @@ public enum EventCodec {
         var hasher = SHA256()
         hasher.update(data: record[..<start])
         hasher.update(data: record[(start + length)...])
-        return hex(hasher.finalize())
+        return hasher.finalize().lowercaseHex
     }
 
     private static func firstIndex(of marker: [UInt8], in bytes: [UInt8]) -> Int? {
@@ -40,16 +40,5 @@ public enum EventCodec {
 
     static func decode(_ bytes: [UInt8]) throws -> Event {
         try Event(json: JSONParser.parse(bytes))
-    }
-
-    static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for byte in digest {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0xF)])
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -23,18 +23,18 @@ public struct MerkleTree: Sendable, Equatable {
     public init(rows: [(key: String, body: String)]) {
         var leaves = [[String: String]](repeating: [:], count: Self.leafCount)
         for row in rows {
-            leaves[Self.leaf(of: row.key)][row.key] = Self.hex(
-                SHA256.hash(data: Array(row.key.utf8) + [0] + Array(row.body.utf8)))
+            leaves[Self.leaf(of: row.key)][row.key] =
+                SHA256.hash(data: Array(row.key.utf8) + [0] + Array(row.body.utf8)).lowercaseHex
         }
         var level = leaves.map { leaf in
             var hasher = SHA256()
             for key in leaf.keys.sorted() { hasher.update(data: Array(key.utf8) + [0] + Array(leaf[key]!.utf8) + [10]) }
-            return Self.hex(hasher.finalize())
+            return hasher.finalize().lowercaseHex
         }
         var levels = [level]
         while level.count > 1 {
             level = stride(from: 0, to: level.count, by: Self.fanout).map { start in
-                Self.hex(SHA256.hash(data: Array(level[start..<start + Self.fanout].joined().utf8)))
+                SHA256.hash(data: Array(level[start..<start + Self.fanout].joined().utf8)).lowercaseHex
             }
             levels.insert(level, at: 0)
         }
@@ -66,19 +66,6 @@ public struct MerkleTree: Sendable, Equatable {
     public func rows(at path: [Int]) -> [String: String]? {
         guard path.count == Self.depth, let index = Self.index(of: path) else { return nil }
         return leaves[index]
-    }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
-    /// Lowercase hex, by table: one digest per row makes String(format:) too slow here.
-    static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
-        var text: [UInt8] = []
-        text.reserveCapacity(64)
-        for byte in digest {
-            text.append(hexDigits[Int(byte >> 4)])
-            text.append(hexDigits[Int(byte & 15)])
-        }
-        return String(decoding: text, as: UTF8.self)
     }
 }
 
