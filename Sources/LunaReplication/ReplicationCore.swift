@@ -108,7 +108,11 @@ public struct ReplicationCore: Sendable {
         case .events(let events):
             var received: [Event] = []
             for event in events { received += hold(event, from: message.from) }
-            return Output(received: received)
+            // A full batch is a reply cut short: a controller catching up asks for the next
+            // one at once rather than a pull interval later.
+            guard events.count >= batchLimit, !clock.covers(message.clock) else { return Output(received: received) }
+            let pull = Outgoing(to: message.from, message: self.message(.pull))
+            return Output(send: [pull], received: received, ceiling: takeRaisedCeiling())
         case .pull:
             let missing = self.missing(for: message.clock)
             guard !missing.isEmpty else { return Output() }

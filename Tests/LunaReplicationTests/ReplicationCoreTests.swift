@@ -38,6 +38,21 @@ struct ReplicationCoreTests {
         #expect(reply.first?.message.body == .events([Self.event("a", 2, time: 2)]))
     }
 
+    @Test func aControllerCatchingUpAsksForTheNextBatchAtOnce() {
+        let log = (1...5).map { Self.event("a", UInt64($0), time: Int64($0)) }
+        var source = ReplicationCore(me: "a", members: ["a", "b"], log: log, batchLimit: 2)
+        var behind = ReplicationCore(me: "b", members: ["a", "b"], batchLimit: 2)
+        var pulls = 0
+        var next = behind.tick(physicalMillis: 100).send
+        while let pull = next.first {
+            pulls += 1
+            let reply = source.receive(pull.message, physicalMillis: 100).send
+            next = reply.flatMap { behind.receive($0.message, physicalMillis: 100).send }
+        }
+        #expect(behind.clock["a"] == 5, "all five events, with no tick in between")
+        #expect(pulls == 3, "batches of 2, 2 and 1: the last, not full, asks for no more")
+    }
+
     @Test func localEventsArePushedToEveryPeerAndTicksPull() {
         var core = ReplicationCore(me: "a", members: ["a", "b", "c"], pullInterval: 1000)
         let pushed = core.appendLocal(Self.event("a", 1, time: 1), physicalMillis: 1)
