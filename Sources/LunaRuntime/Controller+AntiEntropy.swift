@@ -118,7 +118,7 @@ extension Controller {
             failure = LunaError(.unavailable, "Service unavailable: the views could not be written: \(error)")
         }
         trees = nil
-        core.roots = Self.roots(of: state)
+        core.roots = currentRoots()
     }
 
     /// This controller's tree of a table, while the views hold exactly the core's clock.
@@ -131,7 +131,20 @@ extension Controller {
         return tree
     }
 
-    static func roots(of state: ClusterState) -> [String: String] {
-        MerkleTree.roots(of: state).reduce(into: [String: String]()) { $0[$1.key.rawValue] = $1.value }
+    /// The Merkle root of every table, hashing again only the tables changed since the
+    /// last time: a tick under a write load touches one or two tables, not all of them.
+    func currentRoots() -> [String: String] {
+        var roots: [String: String] = [:]
+        for table in Table.allCases {
+            let generation = state.generations[table] ?? 0
+            if let cached = rootCache[table], cached.generation == generation {
+                roots[table.rawValue] = cached.root
+            } else {
+                let root = MerkleTree(table, of: state).root
+                rootCache[table] = (generation, root)
+                roots[table.rawValue] = root
+            }
+        }
+        return roots
     }
 }

@@ -45,7 +45,7 @@ extension Controller {
     public func tick() {
         if rootsStale, !core.peers.isEmpty {
             // Roots go out with the core's clock, so only when the views hold exactly that.
-            let roots = Self.roots(of: state)
+            let roots = currentRoots()
             core.roots = appliedClock == core.clock ? roots : [:]
             rootsClock = appliedClock
         }
@@ -179,7 +179,7 @@ extension Controller {
 extension Controller {
     /// Members, lags, agreement of the views, incidents: for `luna cluster status`.
     public func clusterStatus() -> ClusterStatus {
-        let mine = Self.roots(of: state)
+        let mine = currentRoots()
         let clock = appliedClock
         var members = [
             ClusterStatus.Member(

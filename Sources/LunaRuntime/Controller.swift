@@ -43,6 +43,8 @@ public actor Controller {
     var walks: [String: String] = [:]
     /// Merkle trees of the views, for walks; valid while the views do not change.
     var trees: (clock: VectorClock, byTable: [String: MerkleTree])?
+    /// Each table's last Merkle root and the generation of the table it was taken at.
+    var rootCache: [Table: (generation: UInt64, root: String)] = [:]
     /// The clock the Merkle roots handed to the core were taken at.
     var rootsClock: VectorClock?
     /// What the views hold, per origin.

@@ -27,14 +27,17 @@ public struct MerkleTree: Sendable, Equatable {
                 SHA256.hash(data: Array(row.key.utf8) + [0] + Array(row.body.utf8)).lowercaseHex
         }
         var level = leaves.map { leaf in
+            guard !leaf.isEmpty else { return Self.emptyHashes[Self.depth] }
             var hasher = SHA256()
             for key in leaf.keys.sorted() { hasher.update(data: Array(key.utf8) + [0] + Array(leaf[key]!.utf8) + [10]) }
             return hasher.finalize().lowercaseHex
         }
         var levels = [level]
-        while level.count > 1 {
+        for depth in (0..<Self.depth).reversed() {
             level = stride(from: 0, to: level.count, by: Self.fanout).map { start in
-                SHA256.hash(data: Array(level[start..<start + Self.fanout].joined().utf8)).lowercaseHex
+                let children = level[start..<start + Self.fanout]
+                if children.allSatisfy({ $0 == Self.emptyHashes[depth + 1] }) { return Self.emptyHashes[depth] }
+                return SHA256.hash(data: Array(children.joined().utf8)).lowercaseHex
             }
             levels.insert(level, at: 0)
         }
@@ -42,6 +45,16 @@ public struct MerkleTree: Sendable, Equatable {
         self.levels = Array(levels.dropFirst())
         self.leaves = leaves
     }
+
+    /// The hash of a node with no rows below it, per depth (the root's first, a leaf's
+    /// last): most of a small table's tree, computed once.
+    private static let emptyHashes: [String] = {
+        var hashes = [SHA256.hash(data: [UInt8]()).lowercaseHex]
+        for _ in 0..<depth {
+            hashes.insert(SHA256.hash(data: Array(String(repeating: hashes[0], count: fanout).utf8)).lowercaseHex, at: 0)
+        }
+        return hashes
+    }()
 
     /// The leaf a key falls into.
     public static func leaf(of key: String) -> Int {

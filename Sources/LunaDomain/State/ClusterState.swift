@@ -15,6 +15,9 @@ public struct ClusterState: Sendable {
     public private(set) var allocationFloors: [String: [IPAddress.Family: UInt128]] = [:]
     /// Every MAC address in use and the row that holds it.
     public private(set) var macs: [String: String] = [:]
+    /// Per table, a number that grows with every change of its rows (every row passes
+    /// through `index` or `unindex`): a table whose number is unchanged needs no new hash.
+    public private(set) var generations: [Table: UInt64] = [:]
     /// Members of each group, for deletes and cascades.
     public private(set) var groupMembers: [String: Set<String>] = [:]
     /// Children (interfaces, secrets) of each owner, per child table.
@@ -82,8 +85,10 @@ public struct ClusterState: Sendable {
                 changed.insert(DirtyRow(table: table, key: key))
             }
         }
+        let before = generations
         self = other
         dirty = changed
+        for table in Table.allCases { generations[table] = max(before[table] ?? 0, generations[table] ?? 0) + 1 }
     }
 
     /// The oldest `count` tentative intents became stable: their undo records go.
@@ -158,6 +163,7 @@ public struct ClusterState: Sendable {
     }
 
     private mutating func index(_ table: Table, _ key: String, _ row: Row) {
+        generations[table, default: 0] += 1
         if Self.addressTables.contains(table), let network = row["network"]?.stringValue {
             for field in ["ipaddress", "ipaddress_ipv6"] {
                 if let text = row[field]?.stringValue, let address = IPAddress(text) {
@@ -184,6 +190,7 @@ public struct ClusterState: Sendable {
     ]
 
     private mutating func unindex(_ table: Table, _ key: String) {
+        generations[table, default: 0] += 1
         // A changed network (range, gateway, DHCP range) may free any address.
         if table == .network { allocationFloors[key] = nil }
         guard let old = tables[table]?[key] else { return }
