@@ -105,8 +105,10 @@ let package = Package(
         .executableTarget(
             name: "luna-bench",
             dependencies: [
-                "LunaModel", "LunaLog", "LunaDomain", "LunaStore", "LunaRuntime",
+                "LunaModel", "LunaLog", "LunaDomain", "LunaStore", "LunaRuntime", "LunaReplication", "LunaTransport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

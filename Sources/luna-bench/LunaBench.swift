@@ -5,8 +5,10 @@ import ArgumentParser
 @main
 struct LunaBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "luna-bench", abstract: "Measure Luna's write rate, rebuild speed and memory.",
-        subcommands: [WritesBenchmark.self, RebuildBenchmark.self, MemoryBenchmark.self, AllBenchmarks.self],
+        commandName: "luna-bench", abstract: "Measure Luna's write rate, rebuild speed, memory and replication.",
+        subcommands: [
+            WritesBenchmark.self, RebuildBenchmark.self, MemoryBenchmark.self, ReplicationBenchmark.self, AllBenchmarks.self,
+        ],
         defaultSubcommand: AllBenchmarks.self)
 }
 
@@ -17,5 +19,6 @@ struct AllBenchmarks: AsyncParsableCommand {
         try await WritesBenchmark.parse([]).run()
         try await RebuildBenchmark.parse([]).run()
         try await MemoryBenchmark.parse([]).run()
+        try await ReplicationBenchmark.parse([]).run()
     }
 }
