@@ -40,4 +40,9 @@ public struct PeerMessage: Sendable, Equatable {
 public struct Outgoing: Sendable, Equatable {
     public var to: String
     public var message: PeerMessage
+
+    public init(to: String, message: PeerMessage) {
+        self.to = to
+        self.message = message
+    }
 }

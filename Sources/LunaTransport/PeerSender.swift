@@ -20,17 +20,21 @@ public final class PeerSender: Sendable {
         self.logger = logger
     }
 
-    /// Sends every message from `outgoing` until it ends, a few at a time.
+    /// Sends every message from `outgoing` until it ends: at most `lanes` at a time to
+    /// each peer, the rest waiting (and merging) in that peer's queue. Reading the stream
+    /// never waits on a slow or dead peer, so nothing piles up behind one.
     public func run(_ outgoing: AsyncStream<Outgoing>) async {
-        await withTaskGroup(of: Void.self) { group in
-            var running = 0
+        let lanes = PeerLanes()
+        await withDiscardingTaskGroup { group in
             for await item in outgoing {
-                if running >= 16 {
-                    await group.next()
-                    running -= 1
+                guard let first = await lanes.offer(item) else { continue }
+                group.addTask {
+                    var next: Outgoing? = first
+                    while let current = next {
+                        await self.send(current)
+                        next = await lanes.finished(current.to)
+                    }
                 }
-                running += 1
-                group.addTask { await self.send(item) }
             }
         }
         try? await client.shutdown()
@@ -50,5 +54,29 @@ public final class PeerSender: Sendable {
         } catch {
             logger.debug("peer \(item.to) unreachable: \(error)")
         }
+    }
+}
+
+/// Per peer, the messages in flight and the queue behind them.
+actor PeerLanes {
+    static let perPeer = 4
+    private var inFlight: [String: Int] = [:]
+    private var queues: [String: PeerQueue] = [:]
+
+    /// The message itself when a lane to its peer is free; otherwise it waits in the queue.
+    func offer(_ item: Outgoing) -> Outgoing? {
+        guard inFlight[item.to, default: 0] < Self.perPeer else {
+            queues[item.to, default: PeerQueue()].add(item.message)
+            return nil
+        }
+        inFlight[item.to, default: 0] += 1
+        return item
+    }
+
+    /// A send to `peer` ended: the next message for that lane, or nil when the queue is empty.
+    func finished(_ peer: String) -> Outgoing? {
+        if let message = queues[peer]?.next() { return Outgoing(to: peer, message: message) }
+        inFlight[peer, default: 1] -= 1
+        return nil
     }
 }
