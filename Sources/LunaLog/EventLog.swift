@@ -55,12 +55,11 @@ public final class EventLog {
         return event
     }
 
-    /// True when an event from elsewhere may be appended: it is intact (its checksum
-    /// matches its contents) and it is the next of its origin's chain here.
-    public func accepts(_ event: Event) -> Bool {
+    /// True when an event from elsewhere may be appended: it is the next of its origin's
+    /// chain here. Its checksum is the caller's to verify, once, as it comes in.
+    public func continues(_ event: Event) -> Bool {
         let head = heads[event.origin] ?? .empty
         return event.seq == head.seq + 1 && event.previousHash == head.checksum
-            && EventCodec.checksum(of: event) == event.checksum
     }
 
     /// Queues a sealed event for the next batch; returns the position to wait for.

@@ -109,8 +109,11 @@ public struct ReplicationCore: Sendable {
             var received: [Event] = []
             for event in events { received += hold(event, from: message.from) }
             // A full batch is a reply cut short: a controller catching up asks for the next
-            // one at once rather than a pull interval later.
-            guard events.count >= batchLimit, !clock.covers(message.clock) else { return Output(received: received) }
+            // one at once rather than a pull interval later. Only a batch that brought new
+            // events does, or every duplicate reply would start one more stream of batches.
+            guard events.count >= batchLimit, !received.isEmpty, !clock.covers(message.clock) else {
+                return Output(received: received)
+            }
             let pull = Outgoing(to: message.from, message: self.message(.pull))
             return Output(send: [pull], received: received, ceiling: takeRaisedCeiling())
         case .pull:
@@ -131,13 +134,18 @@ public struct ReplicationCore: Sendable {
 
     /// Time passes: every `pullInterval`, ask every peer for what this controller lacks.
     public mutating func tick(physicalMillis: Int64) -> Output {
-        guard physicalMillis >= lastPull &+ pullInterval || lastPull == .min else { return Output() }
+        guard pullDue(physicalMillis: physicalMillis) else { return Output() }
         lastPull = physicalMillis
         _ = hybrid.tick(physicalMillis: physicalMillis)
         var pull = message(.pull)
         pull.roots = roots
         let send = peers.map { Outgoing(to: $0, message: pull) }
         return Output(send: send, ceiling: takeRaisedCeiling())
+    }
+
+    /// True when the next tick at this time sends a pull.
+    public func pullDue(physicalMillis: Int64) -> Bool {
+        physicalMillis >= lastPull &+ pullInterval || lastPull == .min
     }
 
     /// What every peer last reported: its clock and when it was heard from.

@@ -43,14 +43,14 @@ extension Controller {
     /// Time passes: pulls from peers when it is time to, with this controller's Merkle
     /// roots (recomputed only when the views changed since the last pull).
     public func tick() {
-        if rootsStale, !core.peers.isEmpty {
+        let now = physicalMillis()
+        if rootsStale, !core.peers.isEmpty, core.pullDue(physicalMillis: now) {
             // Roots go out with the core's clock, so only when the views hold exactly that.
-            let roots = currentRoots()
-            core.roots = appliedClock == core.clock ? roots : [:]
+            core.roots = appliedClock == core.clock ? currentRoots() : [:]
             rootsClock = appliedClock
         }
         checkDrift()
-        emit(core.tick(physicalMillis: physicalMillis()))
+        emit(core.tick(physicalMillis: now))
         settle()
     }
 
@@ -77,7 +77,8 @@ extension Controller {
     /// them here and they are pulled again.
     private func take(_ received: [Event]) {
         var events: [Event] = []
-        for event in received where log.accepts(event) {
+        // Checksums were verified as the message came in; the chain is checked again here.
+        for event in received where log.continues(event) {
             _ = log.append(event)
             events.append(event)
         }
