@@ -10,9 +10,22 @@ enum HARoutes {
             return Responses.json([
                 "ha": [
                     "enabled": .bool(state.members.count > 1), "insync": .bool(state.inSync), "overrule": .bool(state.overruled),
-                    "master": false, "members": .array(state.members.map(JSONValue.string)),
+                    "master": .bool(state.master == controller.name), "shadow": .bool(state.shadow),
+                    "members": .array(state.members.map(JSONValue.string)),
                 ]
             ])
+        }
+        // luna2 answers 404 with `false` when this controller is not the master.
+        routes.get("/ha/master") { _, _ in
+            let isMaster = await controller.replicationState.master == controller.name
+            return Responses.json(["message": .bool(isMaster)], status: isMaster ? .ok : .notFound)
+        }
+        routes.get("/ha/master/_set") { request, _ in
+            await answer { () async throws(LunaError) -> Response in
+                _ = try await controller.submit(
+                    "Cluster.master", object: controller.name, body: [:], actor: "admin", requestID: request.requestID)
+                return Responses.message("current role set to master", status: .ok)
+            }
         }
         routes.get("/ha/overrule/_set") { _, _ in
             await controller.overrule()

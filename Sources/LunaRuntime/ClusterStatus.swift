@@ -5,6 +5,8 @@ import LunaModel
 public struct ClusterStatus: Sendable {
     public struct Member: Sendable {
         public var name: String
+        /// `master`, `full` (takes writes) or `shadow` (a read-only replica), as the views say.
+        public var role: String
         public var clock: VectorClock
         /// For this controller: caught up with every peer. For a peer: it holds all this one holds.
         public var inSync: Bool
@@ -28,7 +30,7 @@ public struct ClusterStatus: Sendable {
             "members": .array(
                 members.map { member in
                     .object([
-                        "name": .string(member.name),
+                        "name": .string(member.name), "role": .string(member.role),
                         "clock": .object(member.clock.entries.mapValues { .int(Int($0)) }),
                         "insync": .bool(member.inSync), "lag_events": .int(member.lagEvents),
                         "lag_seconds": member.lagSeconds.map { .double($0) } ?? .null,

@@ -53,8 +53,7 @@ extension Controller {
         if let majority = versions.values.first(where: { $0.count * 2 > core.members.count }) {
             return majority.contains(name) ? nil : majority.first
         }
-        let master = core.members[0]
-        guard master != name, let theirs = reported[master], differingTables(theirs) != [] else { return nil }
+        guard let master, master != name, let theirs = reported[master], differingTables(theirs) != [] else { return nil }
         return master
     }
 

@@ -61,9 +61,14 @@ extension Controller {
         core.overruled = true
     }
 
-    /// luna2's `/ha/state`, as far as it applies here.
-    public var replicationState: (inSync: Bool, overruled: Bool, members: [String]) {
-        (core.inSync, core.overruled, core.members)
+    /// luna2's `/ha/state`, as far as it applies here, and this controller's roles.
+    public var replicationState: (inSync: Bool, overruled: Bool, members: [String], master: String?, shadow: Bool) {
+        (core.inSync, core.overruled, core.members, master, ControllerRoles.isShadow(name, in: state))
+    }
+
+    /// The master: the controller the views mark so, else the first full one by name.
+    var master: String? {
+        ControllerRoles.master(in: state) ?? core.members.first
     }
 
     /// The members the core replicates with: the controllers in the views.
@@ -184,7 +189,7 @@ extension Controller {
         let clock = appliedClock
         var members = [
             ClusterStatus.Member(
-                name: name, clock: clock, inSync: core.inSync,
+                name: name, role: role(of: name), clock: clock, inSync: core.inSync,
                 lagEvents: core.peers.reduce(0) { $0 + Self.lacking(clock, behind: core.report(of: $1)?.clock ?? VectorClock()) },
                 lagSeconds: nil)
         ]
@@ -193,7 +198,8 @@ extension Controller {
             let theirs = report?.clock ?? VectorClock()
             members.append(
                 ClusterStatus.Member(
-                    name: peer, clock: theirs, inSync: theirs.covers(clock), lagEvents: Self.lacking(theirs, behind: clock),
+                    name: peer, role: role(of: peer), clock: theirs, inSync: theirs.covers(clock),
+                    lagEvents: Self.lacking(theirs, behind: clock),
                     lagSeconds: report.map { Double(core.hybrid.last.millis - $0.time.millis) / 1000 }))
         }
         var merkle: [String: Bool?] = [:]
@@ -214,6 +220,10 @@ extension Controller {
         return ClusterStatus(
             controller: name, members: members, stableTime: core.stableTime, merkle: merkle,
             incidents: incidents + (failure.map { [$0.message] } ?? []))
+    }
+
+    func role(of member: String) -> String {
+        ControllerRoles.isShadow(member, in: state) ? "shadow" : member == master ? "master" : "full"
     }
 
     /// Events `clock` holds that `behind` lacks.

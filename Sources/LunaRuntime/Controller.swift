@@ -113,6 +113,13 @@ public actor Controller {
         _ intent: String, object: String, body: Row, actor: String, requestID: String, requireSync: Bool = true
     ) async throws(LunaError) -> Outcome {
         if let failure { throw failure }
+        guard !ControllerRoles.isShadow(name, in: state) else {
+            let full = state.keys(.controller).filter { !ControllerRoles.isShadow($0, in: state) }
+            throw LunaError(
+                .unavailable,
+                "Service unavailable: controller \(name) is a shadow, a read-only replica that takes no writes: "
+                    + "write on \(full.joined(separator: " or "))")
+        }
         guard core.inSync || !requireSync else {
             throw LunaError(
                 .unavailable,

@@ -72,7 +72,8 @@ struct ClusterStatusCommand: AsyncParsableCommand {
                     if case .double(let s) = $0 { String(format: ", heard %.1f s ago", s) } else { nil }
                 } ?? ""
             lines.append(
-                "  \(member["name"]?.stringValue ?? "?")  \(member["insync"] == .bool(true) ? "in sync" : "behind")  "
+                "  \(member["name"]?.stringValue ?? "?") (\(member["role"]?.stringValue ?? "?"))  "
+                    + "\(member["insync"] == .bool(true) ? "in sync" : "behind")  "
                     + "lag \(member["lag_events"]?.canonicalText ?? "?") events\(lag)  clock {\(clock.joined(separator: " "))}")
         }
         let merkle = (status["merkle"]?.objectValue ?? [:]).sorted { $0.key < $1.key }

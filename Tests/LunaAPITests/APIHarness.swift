@@ -17,9 +17,10 @@ struct APIHarness {
     let tokens: TokenAuthority
     let directory: String
 
-    static func make() async throws -> APIHarness {
+    /// `name` is the controller's own; the shipped bootstrap.ini seeds one called `controller`.
+    static func make(name: String = "c1") async throws -> APIHarness {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("luna-api-\(UUID())").path
-        let controller = try Controller(directory: DataDirectory(directory), name: "c1", fsync: false)
+        let controller = try Controller(directory: DataDirectory(directory), name: name, fsync: false)
         try await Bootstrap(path: root.appendingPathComponent("Config/bootstrap.ini").path).seed(controller)
         let tokens = await TokenAuthority(
             secret: "0123456789abcdef0123456789abcdef", username: "luna", password: "luna", lifetime: 3600)

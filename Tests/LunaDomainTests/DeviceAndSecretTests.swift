@@ -98,9 +98,7 @@ struct DeviceAndSecretTests {
 
     @Test func clusterUpdate() {
         var h = Harness()
-        #expect(
-            h.ok("Cluster.update", "cluster", ["name": "hpc", "debug": "no", "controller": "ignored"])
-                == .created("Cluster created"))
+        #expect(h.ok("Cluster.update", "cluster", ["name": "hpc", "debug": "no"]) == .created("Cluster created"))
         #expect(h.row(.cluster, "cluster")?["debug"] == .bool(false))
         #expect(h.ok("Cluster.update", "cluster", ["debug": true]) == .changed("Cluster updated"))
         #expect(

@@ -217,6 +217,42 @@ struct InProcessClusterTests {
         await cluster.shutdown()
     }
 
+    /// A shadow serves reads and replicates, refuses writes with the reason, and is never
+    /// the master; the master role moves where an operator sets it.
+    @Test func aShadowReplicatesButTakesNoWritesAndIsNeverMaster() async throws {
+        let cluster = Cluster()
+        for name in cluster.names { try cluster.start(name) }
+        try await Self.seed(cluster.controller("c1"))
+        #expect(await cluster.converge())
+        #expect(await cluster.inSync())
+        _ = try await cluster.controller("c1").submit(
+            "Cluster.update", object: "cluster", body: ["controller": ["c3": ["shadow": true]]], actor: "t", requestID: "r")
+        _ = try await cluster.controller("c2").submit(
+            "Node.update", object: "n1", body: ["group": "compute"], actor: "t", requestID: "r")
+        #expect(await cluster.converge())
+
+        let shadow = cluster.controller("c3")
+        #expect(await shadow.read { $0.row(.node, "n1") } != nil, "a shadow serves reads")
+        let refused = await #expect(throws: LunaError.self) {
+            _ = try await shadow.submit("Node.update", object: "n2", body: ["group": "compute"], actor: "t", requestID: "r")
+        }
+        #expect(refused?.kind == .unavailable)
+        #expect(refused?.message.contains("c3 is a shadow, a read-only replica that takes no writes: write on c1 or c2") == true)
+        await #expect(throws: LunaError.self) {
+            _ = try await shadow.submit("Cluster.master", object: "c3", body: [:], actor: "t", requestID: "r")
+        }
+
+        _ = try await cluster.controller("c2").submit("Cluster.master", object: "c2", body: [:], actor: "t", requestID: "r")
+        #expect(await cluster.converge())
+        for name in cluster.names {
+            let roles = await cluster.controller(name).clusterStatus().members.reduce(into: [String: String]()) {
+                $0[$1.name] = $1.role
+            }
+            #expect(roles == ["c1": "full", "c2": "master", "c3": "shadow"], "as \(name) sees it")
+        }
+        await cluster.shutdown()
+    }
+
     /// A controller that has not caught up with its peers takes no writes until it has,
     /// or until an operator overrules; a new cluster's seeding is the one exception.
     @Test func writesWaitUntilInSyncOrOverruled() async throws {

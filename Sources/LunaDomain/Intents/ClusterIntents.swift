@@ -20,35 +20,112 @@ enum ClusterIntents {
             "beacon": .bool, "shadow": .bool, "vendor": .text, "status": .text,
         ])
 
-    static let all: [IntentHandler] = [update, controller]
+    static let all: [IntentHandler] = [update, controller, master]
 
+    /// Version 2: luna2's `"controller": {"<name>": {fields}}` inside the cluster is
+    /// applied with it, in the same event, so a request is taken whole or not at all.
     static let update = IntentHandler(
-        name: "Cluster.update",
-        prepare: { _, body, _ throws(LunaError) in .object(try schema.normalize(body, ignoring: ["controller"])) },
+        name: "Cluster.update", version: 2,
+        prepare: { _, body, _ throws(LunaError) in
+            var payload = try schema.normalize(body, ignoring: ["controller"])
+            if let entries = body["controller"] {
+                guard let entries = entries.objectValue else {
+                    throw .invalid("data structure incomplete or incorrect: config:cluster:controller must be an object")
+                }
+                var controllers: Row = [:]
+                for (name, fields) in entries {
+                    guard let fields = fields.objectValue else {
+                        throw .invalid(
+                            "data structure incomplete or incorrect: config:cluster:controller:\(name) must be an object")
+                    }
+                    try NamePattern.host.check(name, field: "hostname")
+                    controllers[name] = .object(try controllerSchema.normalize(fields, ignoring: ["hostname", "name"]))
+                }
+                payload["controller"] = .object(controllers)
+            }
+            return .object(payload)
+        },
         apply: { state, _, payload throws(LunaError) in
+            var fields = payload
+            let controllers = fields.removeValue(forKey: "controller")?.objectValue ?? [:]
             let old = state.row(.cluster, "cluster")
-            let row = ObjectRules.merge(old ?? [:], payload)
+            let row = ObjectRules.merge(old ?? [:], fields)
+            if row != old { state.put(.cluster, "cluster", row) }
+            for (name, entry) in controllers.sorted(by: { $0.key < $1.key }) {
+                _ = try applyController(&state, name, entry.objectValue ?? [:])
+            }
+            if !controllers.isEmpty { return .changed("Controllers updated") }
             if row == old { return .created("No changes made") }
-            state.put(.cluster, "cluster", row)
             return old == nil ? .created("Cluster created") : .changed("Cluster updated")
         })
 
+    /// Version 2: a shadow holds neither the beacon nor the master role, and one full
+    /// controller always remains.
     static let controller = IntentHandler(
-        name: "Controller.update",
+        name: "Controller.update", version: 2,
         prepare: { name, body, _ throws(LunaError) in
             try NamePattern.host.check(name, field: "hostname")
             return .object(try controllerSchema.normalize(body, ignoring: ["hostname", "name"]))
         },
-        apply: { state, name, payload throws(LunaError) in
-            try ObjectRules.checkReferences(payload, schema: controllerSchema, in: state)
-            let old = state.row(.controller, name)
-            var row = ObjectRules.merge(old ?? [:], payload)
-            if let network = row["network"]?.stringValue {
-                let requested = row["ipaddress"]?.stringValue.flatMap(IPAddress.init)
-                try AddressPool.assign(
-                    &row, network: network, requested: requested, holder: "controller:\(name)", force: true, in: &state)
+        apply: { state, name, payload throws(LunaError) in try applyController(&state, name, payload) })
+
+    static func applyController(_ state: inout ClusterState, _ name: String, _ payload: Row) throws(LunaError) -> Outcome {
+        try ObjectRules.checkReferences(payload, schema: controllerSchema, in: state)
+        let old = state.row(.controller, name)
+        var row = ObjectRules.merge(old ?? [:], payload)
+        if let network = row["network"]?.stringValue {
+            let requested = row["ipaddress"]?.stringValue.flatMap(IPAddress.init)
+            try AddressPool.assign(
+                &row, network: network, requested: requested, holder: "controller:\(name)", force: true, in: &state)
+        }
+        if row["shadow"] == .bool(true) {
+            guard row["beacon"] != .bool(true) else {
+                throw .invalid("Invalid request: controller \(name) is a shadow, a read-only replica, and cannot hold the beacon")
             }
-            state.put(.controller, name, row)
-            return old == nil ? .created("Controller \(name) created") : .changed("Controller \(name) updated")
+            guard state.keys(.controller).contains(where: { $0 != name && !ControllerRoles.isShadow($0, in: state) }) else {
+                throw .invalid(
+                    "Invalid request: controller \(name) is the last full controller; a cluster needs one that takes writes")
+            }
+            row["master"] = nil
+        }
+        state.put(.controller, name, row)
+        return old == nil ? .created("Controller \(name) created") : .changed("Controller \(name) updated")
+    }
+
+    /// luna2's `/ha/master/_set`: the named controller takes the master role (the tie-breaker
+    /// of a pair, and where master-only work runs).
+    static let master = IntentHandler(
+        name: "Cluster.master",
+        prepare: { name, _, _ throws(LunaError) in
+            try NamePattern.host.check(name, field: "hostname")
+            return .object([:])
+        },
+        apply: { state, name, _ throws(LunaError) in
+            guard state.row(.controller, name) != nil else { throw .notFound("Controller \(name) not found") }
+            guard !ControllerRoles.isShadow(name, in: state) else {
+                throw .invalid("Invalid request: controller \(name) is a shadow, a read-only replica, and cannot be master")
+            }
+            for other in state.keys(.controller) {
+                var row = state.row(.controller, other)!
+                let value: JSONValue? = other == name ? .bool(true) : nil
+                guard row["master"] != value else { continue }
+                row["master"] = value
+                state.put(.controller, other, row)
+            }
+            return .changed("current role set to master")
         })
+}
+
+/// The roles controllers hold, as the replicated views say.
+public enum ControllerRoles {
+    public static func isShadow(_ name: String, in state: ClusterState) -> Bool {
+        state.row(.controller, name)?["shadow"] == .bool(true)
+    }
+
+    /// The controller marked master, or else the first full controller by name; nil with
+    /// no controllers at all.
+    public static func master(in state: ClusterState) -> String? {
+        let full = state.keys(.controller).filter { !isShadow($0, in: state) }
+        return full.first { state.row(.controller, $0)?["master"] == .bool(true) } ?? full.first
+    }
 }
