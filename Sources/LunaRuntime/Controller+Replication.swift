@@ -45,9 +45,15 @@ extension Controller {
     public func tick() {
         let now = physicalMillis()
         if rootsStale, !core.peers.isEmpty, core.pullDue(physicalMillis: now) {
-            // Roots go out with the core's clock, so only when the views hold exactly that.
-            core.roots = appliedClock == core.clock ? currentRoots() : [:]
-            rootsClock = appliedClock
+            // Roots go out with the core's clock, so only when the views hold exactly that;
+            // until then (a local write not yet durable, a catch-up) none go, and they are
+            // taken at a later pull.
+            if appliedClock == core.clock {
+                core.roots = currentRoots()
+                rootsClock = appliedClock
+            } else {
+                core.roots = [:]
+            }
         }
         checkDrift()
         emit(core.tick(physicalMillis: now))
@@ -117,7 +123,7 @@ extension Controller {
 
     private func apply(_ event: Event) {
         guard failure == nil else { return }
-        switch IntentRegistry.apply(event, to: &state, tentative: true) {
+        switch registry.apply(event, to: &state, tentative: true) {
         case .upgradeNeeded(let reason):
             failure = LunaError(.unavailable, "Service unavailable: \(reason)")
             return
@@ -146,7 +152,7 @@ extension Controller {
     func rebuildFromHeldEvents(tentative: Set<EventID>) {
         var rebuilt = ClusterState()
         for event in (core.heldEvents + unreleased).sorted(by: Event.appliesBefore) {
-            let result = IntentRegistry.apply(event, to: &rebuilt, tentative: tentative.contains(event.id))
+            let result = registry.apply(event, to: &rebuilt, tentative: tentative.contains(event.id))
             if case .applied(.rejected(let error)) = result {
                 outcomes[event.id] = error.message
             } else {
