@@ -122,13 +122,13 @@ public struct Bootstrap {
         let context = PrepareContext(sealer: DryRunSealer())
         for (index, step) in steps.enumerated() {
             do {
-                let handler = IntentRegistry.handlers[step.intent]!
+                let handler = IntentRegistry.current.handlers[step.intent]!
                 let payload = try handler.prepare(step.object, step.body, context)
                 let event = Event(
                     origin: "bootstrap", seq: UInt64(index + 1), clock: VectorClock(), time: HybridTime(millis: Int64(index)),
                     intent: step.intent, intentVersion: handler.version, object: step.object, payload: payload,
                     actor: "bootstrap", requestID: "bootstrap", previousHash: "")
-                if case .applied(.rejected(let error)) = IntentRegistry.apply(event, to: &state) { throw error }
+                if case .applied(.rejected(let error)) = IntentRegistry.current.apply(event, to: &state) { throw error }
             } catch let error as LunaError {
                 throw IniFile.Failure(description: "bootstrap: \(step.intent) \(step.object) was refused: \(error.message)")
             }

@@ -24,6 +24,8 @@ public actor Controller {
     var unjournaled = 0
     /// Local events written but not yet durable, so not yet handed to the core.
     var unreleased: [Event] = []
+    /// The intents this build knows, at their versions.
+    let registry: IntentRegistry
     let physicalMillis: @Sendable () -> Int64
     let initialPeers: [String]
     var failure: LunaError?
@@ -61,9 +63,10 @@ public actor Controller {
     /// controller joining knows at least one); `pullInterval` is in milliseconds.
     public init(
         directory: DataDirectory, name: String, fsync: Bool = true, logger: Logger = Logger(label: "luna"),
-        peers: [String] = [], pullInterval: Int64 = 1000,
+        peers: [String] = [], pullInterval: Int64 = 1000, registry: IntentRegistry = .current,
         physicalMillis: @escaping @Sendable () -> Int64 = Controller.wallClock
     ) throws {
+        self.registry = registry
         self.initialPeers = peers
         self.name = name
         self.directory = directory
@@ -85,7 +88,7 @@ public actor Controller {
             logger.notice("views hold \(loaded.clock.entries), the log \(logClock.entries): rebuilding the views from the log")
             try directory.removeViews()
             store = try ViewStore(path: directory.views)
-            let result = try Replayer.rebuild(opened.events, into: store)
+            let result = try Replayer.rebuild(opened.events, into: store, registry: registry)
             if let reason = result.stoppedAt {
                 // Nothing behind an event this build cannot apply is applied, and no write is
                 // taken on a state that is missing it.
@@ -126,7 +129,7 @@ public actor Controller {
                 "Service unavailable: controller \(name) is not in sync yet: still catching up with "
                     + "\(core.behind.joined(separator: ", ")); GET /ha/overrule/_set takes writes anyway")
         }
-        guard let handler = IntentRegistry.handlers[intent] else {
+        guard let handler = registry.handlers[intent] else {
             throw LunaError.invalid("Invalid request: unknown intent \(intent)")
         }
         let payload = try handler.prepare(object, body, PrepareContext(sealer: key))
@@ -135,7 +138,7 @@ public actor Controller {
             intent: intent, intentVersion: handler.version, object: object, payload: payload, actor: actor,
             requestID: requestID, previousHash: "")
         let event = log.seal(draft)
-        guard case .applied(let outcome) = IntentRegistry.apply(event, to: &state, tentative: true) else {
+        guard case .applied(let outcome) = registry.apply(event, to: &state, tentative: true) else {
             core.withdraw(draft.time)
             throw LunaError(.unavailable, "intent \(intent) cannot be applied by this build")
         }

@@ -16,10 +16,12 @@ public struct Replayer {
         public var stoppedAt: String?
     }
 
-    public static func replay(_ events: [Event], into start: ClusterState = ClusterState()) -> Result {
+    public static func replay(
+        _ events: [Event], into start: ClusterState = ClusterState(), registry: IntentRegistry = .current
+    ) -> Result {
         var result = Result(state: start, clock: VectorClock(), applied: 0, rejections: [])
         for event in events.sorted(by: Event.appliesBefore) {
-            switch IntentRegistry.apply(event, to: &result.state) {
+            switch registry.apply(event, to: &result.state) {
             case .upgradeNeeded(let reason):
                 result.stoppedAt = reason
                 return result
@@ -33,8 +35,8 @@ public struct Replayer {
     }
 
     /// Rebuilds a view database from events, writing every row once at the end.
-    public static func rebuild(_ events: [Event], into store: ViewStore) throws -> Result {
-        var result = replay(events)
+    public static func rebuild(_ events: [Event], into store: ViewStore, registry: IntentRegistry = .current) throws -> Result {
+        var result = replay(events, registry: registry)
         try store.write(&result.state, clock: result.clock, rejections: result.rejections)
         return result
     }

@@ -119,7 +119,7 @@ struct RollbackTests {
         var h = Harness.basic()
         h.node("n1")
         let before = Snapshot(h.state)
-        let result = IntentRegistry.apply(h.event("Node.teleport", "n1", .object([:])), to: &h.state)
+        let result = IntentRegistry.current.apply(h.event("Node.teleport", "n1", .object([:])), to: &h.state)
         guard case .upgradeNeeded(let text) = result else {
             Issue.record("expected upgradeNeeded, got \(result)")
             return
@@ -132,7 +132,8 @@ struct RollbackTests {
     @Test func newerIntentVersionNeedsAnUpgrade() {
         var h = Harness.basic()
         let before = Snapshot(h.state)
-        let result = IntentRegistry.apply(h.event("Node.update", "n1", .object(["group": "compute"]), version: 2), to: &h.state)
+        let result = IntentRegistry.current.apply(
+            h.event("Node.update", "n1", .object(["group": "compute"]), version: 2), to: &h.state)
         guard case .upgradeNeeded(let text) = result else {
             Issue.record("expected upgradeNeeded, got \(result)")
             return
@@ -142,14 +143,14 @@ struct RollbackTests {
         #expect(h.row(.node, "n1") == nil)
         // Version 1 of the same event applies.
         #expect(
-            IntentRegistry.apply(h.event("Node.update", "n1", .object(["group": "compute"])), to: &h.state)
+            IntentRegistry.current.apply(h.event("Node.update", "n1", .object(["group": "compute"])), to: &h.state)
                 == .applied(.created("Node n1 created successfully")))
     }
 
     @Test func newerRecordFormatNeedsAnUpgrade() {
         var h = Harness.basic()
         let before = Snapshot(h.state)
-        let result = IntentRegistry.apply(
+        let result = IntentRegistry.current.apply(
             h.event("Node.update", "n1", .object(["group": "compute"]), format: Event.currentFormat + 1), to: &h.state)
         if case .upgradeNeeded = result {} else { Issue.record("expected upgradeNeeded, got \(result)") }
         #expect(Snapshot(h.state) == before)
@@ -158,7 +159,7 @@ struct RollbackTests {
     @Test func payloadThatIsNotAnObjectIsRejected() {
         var h = Harness.basic()
         let before = Snapshot(h.state)
-        let result = IntentRegistry.apply(h.event("Node.update", "n1", .array([])), to: &h.state)
+        let result = IntentRegistry.current.apply(h.event("Node.update", "n1", .array([])), to: &h.state)
         #expect(result == .applied(.rejected(.invalid("Invalid request: the payload of event c1:\(h.seq) is not an object"))))
         #expect(Snapshot(h.state) == before)
     }
@@ -175,9 +176,9 @@ struct RollbackTests {
             "Secret.node.update", "Secret.node.clone", "Secret.node.delete",
             "Secret.group.update", "Secret.group.clone", "Secret.group.delete", "Cluster.master",
         ]
-        #expect(Set(IntentRegistry.handlers.keys) == Set(expected))
+        #expect(Set(IntentRegistry.current.handlers.keys) == Set(expected))
         // Version 2: controllers inside the cluster, and the shadow rules.
         let second: Set = ["Cluster.update", "Controller.update"]
-        #expect(IntentRegistry.handlers.values.allSatisfy { $0.version == (second.contains($0.name) ? 2 : 1) })
+        #expect(IntentRegistry.current.handlers.values.allSatisfy { $0.version == (second.contains($0.name) ? 2 : 1) })
     }
 }

@@ -30,7 +30,7 @@ struct Harness {
 
     /// Only the prepare step: the normalised payload, or the error it throws.
     static func prepare(_ intent: String, _ object: String, _ body: Row = [:]) throws(LunaError) -> JSONValue {
-        guard let handler = IntentRegistry.handlers[intent] else {
+        guard let handler = IntentRegistry.current.handlers[intent] else {
             throw LunaError.invalid("test: no handler \(intent)")
         }
         return try handler.prepare(object, body, context)
@@ -40,7 +40,7 @@ struct Harness {
     @discardableResult
     mutating func run(_ intent: String, _ object: String, _ body: Row = [:]) throws(LunaError) -> Outcome {
         let payload = try Self.prepare(intent, object, body)
-        switch IntentRegistry.apply(event(intent, object, payload), to: &state) {
+        switch IntentRegistry.current.apply(event(intent, object, payload), to: &state) {
         case .applied(let outcome): return outcome
         case .upgradeNeeded(let text): throw LunaError.invalid("test: upgrade needed: \(text)")
         }

@@ -62,7 +62,7 @@ struct SimController {
     /// Writes an intent here, as the API would: checked against the views, applied, and
     /// left for the next flush to make durable. Nil when the views refuse it.
     mutating func write(_ intent: String, _ object: String, _ body: Row, now: Int64) -> Event? {
-        let handler = IntentRegistry.handlers[intent]!
+        let handler = IntentRegistry.current.handlers[intent]!
         guard let payload = try? handler.prepare(object, body, PrepareContext(sealer: PlainSealer())) else { return nil }
         let time = core.nextTime(physicalMillis: now)
         let event = Event(
@@ -70,7 +70,7 @@ struct SimController {
             intent: intent, intentVersion: handler.version, object: object, payload: payload, actor: "sim",
             requestID: "r", previousHash: "")
         var trial = state
-        guard case .applied(let outcome) = IntentRegistry.apply(event, to: &trial), !isRejection(outcome) else {
+        guard case .applied(let outcome) = IntentRegistry.current.apply(event, to: &trial), !isRejection(outcome) else {
             core.withdraw(time)
             return nil
         }
@@ -115,11 +115,11 @@ struct SimController {
         do {
             switch try order.add(events) {
             case .append(let events):
-                for event in events { _ = IntentRegistry.apply(event, to: &state) }
+                for event in events { _ = IntentRegistry.current.apply(event, to: &state) }
             case .reapply(let events):
                 rollbacks += 1
                 state = stableState
-                for event in events { _ = IntentRegistry.apply(event, to: &state) }
+                for event in events { _ = IntentRegistry.current.apply(event, to: &state) }
             }
         } catch {
             violations.append("\(name): \(error)")
@@ -134,7 +134,7 @@ struct SimController {
         guard unflushed.isEmpty else { return }
         let core = self.core
         for event in order.settle({ core.isStable($0) }) {
-            _ = IntentRegistry.apply(event, to: &stableState)
+            _ = IntentRegistry.current.apply(event, to: &stableState)
             if settledSinceStart < stableHistory.count {
                 if stableHistory[settledSinceStart] != event.id {
                     violations.append(

@@ -44,12 +44,13 @@ struct Simulation {
             ("Group.update", "compute", ["interfaces": [["interface": "BOOTIF", "network": "cluster"]]]),
         ]
         for (index, (intent, object, body)) in steps.enumerated() {
-            let payload = try! IntentRegistry.handlers[intent]!.prepare(object, body, PrepareContext(sealer: PlainSealer()))
+            let payload = try! IntentRegistry.current.handlers[intent]!.prepare(
+                object, body, PrepareContext(sealer: PlainSealer()))
             let event = Event(
                 origin: origin, seq: UInt64(index + 1), clock: VectorClock(), time: HybridTime(millis: Int64(index)),
                 intent: intent, intentVersion: 1, object: object, payload: payload, actor: "seed", requestID: "seed",
                 previousHash: "")
-            _ = IntentRegistry.apply(event, to: &state)
+            _ = IntentRegistry.current.apply(event, to: &state)
             events.append(event)
         }
         return events
@@ -155,7 +156,7 @@ struct Simulation {
         var state = ClusterState()
         var count = 0
         for event in controllers[names[0]]!.log.sorted(by: Event.appliesBefore) {
-            if case .applied(.rejected) = IntentRegistry.apply(event, to: &state) { count += 1 }
+            if case .applied(.rejected) = IntentRegistry.current.apply(event, to: &state) { count += 1 }
         }
         return count
     }
@@ -167,7 +168,7 @@ struct Simulation {
         let reference = controllers[names[0]]!
         let all = reference.log.sorted(by: Event.appliesBefore)
         var replayed = ClusterState()
-        for event in all { _ = IntentRegistry.apply(event, to: &replayed) }
+        for event in all { _ = IntentRegistry.current.apply(event, to: &replayed) }
         for name in names {
             let controller = controllers[name]!
             let ids = Set(controller.log.map(\.id))

@@ -30,9 +30,11 @@ struct InProcessClusterTests {
             lock.withLock { controllers[name]! }
         }
 
-        func start(_ name: String) throws {
+        /// Starts a controller; `registry` is the build it runs (an older one knows fewer intent versions).
+        func start(_ name: String, registry: IntentRegistry = .current) throws {
             let controller = try Controller(
-                directory: DataDirectory(root + "/" + name), name: name, fsync: false, peers: names, pullInterval: 50)
+                directory: DataDirectory(root + "/" + name), name: name, fsync: false, peers: names, pullInterval: 50,
+                registry: registry)
             lock.withLock { controllers[name] = controller }
             pumps.append(
                 Task { [self] in
@@ -365,6 +367,44 @@ struct InProcessClusterTests {
         #expect(incidents.contains { $0.contains("views still differ from c1 in node after a rebuild") }, "\(incidents)")
         #expect(incidents.contains { $0 == "c2: took 1 rows of node from c1: n39" }, "\(incidents)")
         #expect(await cluster.controller("c1").clusterStatus().incidents.isEmpty, "the majority takes nothing")
+        await cluster.shutdown()
+    }
+
+    /// A rolling upgrade: c3 still runs a build that knows Cluster.update only at version 1.
+    /// It holds the newer event and everything behind it without applying them, says
+    /// "upgrade needed" — and, restarted on the newer build, catches up on its own log.
+    @Test func aControllerOnAnOlderBuildCatchesUpOnceUpgraded() async throws {
+        let older = IntentRegistry(
+            IntentRegistry.current.handlers.values.map { handler in
+                handler.name == "Cluster.update"
+                    ? IntentHandler(name: handler.name, version: 1, prepare: handler.prepare, apply: handler.apply) : handler
+            })
+        let cluster = Cluster()
+        try cluster.start("c1")
+        try cluster.start("c2")
+        try cluster.start("c3", registry: older)
+        try await Self.seed(cluster.controller("c1"))
+        #expect(await cluster.converge())
+        _ = try await cluster.controller("c1").submit(
+            "Cluster.update", object: "cluster", body: ["name": "upgraded"], actor: "t", requestID: "r", requireSync: false)
+        _ = try await cluster.controller("c2").submit(
+            "Node.update", object: "after", body: ["group": "compute"], actor: "t", requestID: "r", requireSync: false)
+
+        var incidents: [String] = []
+        for _ in 0..<200 where !incidents.contains(where: { $0.contains("upgrade needed") }) {
+            incidents = await cluster.controller("c3").clusterStatus().incidents
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(incidents.contains { $0.contains("Cluster.update version 2") && $0.contains("upgrade needed") }, "\(incidents)")
+        #expect(await cluster.controller("c3").read { $0.row(.node, "after") } == nil, "nothing behind the newer event")
+
+        await cluster.stop("c3")
+        try cluster.start("c3")
+        #expect(await cluster.converge())
+        let roots = try await cluster.controller("c1").merkleRoots()
+        #expect(try await cluster.controller("c3").merkleRoots() == roots)
+        #expect(await cluster.controller("c3").read { $0.row(.cluster, "cluster")?["name"] } == "upgraded")
+        #expect(await cluster.controller("c3").clusterStatus().incidents.isEmpty)
         await cluster.shutdown()
     }
 

@@ -20,25 +20,23 @@ public struct IntentHandler: Sendable {
     }
 }
 
-/// Every intent this build knows, by name.
-public enum IntentRegistry {
-    public static let handlers: [String: IntentHandler] = {
-        var all: [IntentHandler] = []
-        all += ClusterIntents.all
-        all += NetworkIntents.all
-        all += OSImageIntents.all
-        all += GroupIntents.all
-        all += NodeIntents.all
-        all += DeviceIntents.all
-        all += RackIntents.all
-        all += SecretIntents.all
-        return Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
-    }()
+/// The intents a build knows, by name, at the version it knows each.
+public struct IntentRegistry: Sendable {
+    public let handlers: [String: IntentHandler]
+
+    public init(_ handlers: [IntentHandler]) {
+        self.handlers = Dictionary(uniqueKeysWithValues: handlers.map { ($0.name, $0) })
+    }
+
+    /// Every intent of this build.
+    public static let current = IntentRegistry(
+        ClusterIntents.all + NetworkIntents.all + OSImageIntents.all + GroupIntents.all + NodeIntents.all
+            + DeviceIntents.all + RackIntents.all + SecretIntents.all)
 
     /// Applies one event. An unknown intent or a newer intent version is not applied:
     /// the caller stops applying behind it ("upgrade needed"). A `tentative` event keeps
     /// its undo record in the state (see `ClusterState.undoTentative`).
-    public static func apply(_ event: Event, to state: inout ClusterState, tentative: Bool = false) -> ApplyResult {
+    public func apply(_ event: Event, to state: inout ClusterState, tentative: Bool = false) -> ApplyResult {
         guard event.format <= Event.currentFormat, let handler = handlers[event.intent],
             event.intentVersion <= handler.version
         else {
