@@ -19,7 +19,8 @@ struct ReplicationProcessTests {
             process.executableURL = LunadProcess.root.appendingPathComponent("Deploy/local-cluster")
             process.arguments = arguments
             process.environment = ProcessInfo.processInfo.environment.merging(
-                ["LUNA_CLUSTER_DIR": directory, "LUNA_BUILD": "debug", "LUNA_PORT_BASE": String(base)]) { $1 }
+                ["LUNA_CLUSTER_DIR": directory, "LUNA_BUILD": "debug", "LUNA_PORT_BASE": String(base), "LUNA_LINK_PORTS": "1"]
+            ) { $1 }
             // A file, not a pipe: the controllers the script starts outlive it, and a pipe
             // they might inherit would never reach end-of-file.
             let output = directory + "/local-cluster-\(UUID()).out"
@@ -43,6 +44,18 @@ struct ReplicationProcessTests {
             }.joined(separator: "\n")
         }
 
+        /// A proxy on every directed link between the three controllers (the ports
+        /// `LUNA_LINK_PORTS` makes them use), keyed by (from, to).
+        func links() async throws -> [[Int]: LinkProxy] {
+            var links: [[Int]: LinkProxy] = [:]
+            for from in 1...3 {
+                for to in 1...3 where to != from {
+                    links[[from, to]] = try await LinkProxy(port: base + 300 + 10 * from + to, target: base + 100 + to)
+                }
+            }
+            return links
+        }
+
         func api(_ index: Int) -> LunadProcess {
             LunadProcess(dataDirectory: directory + "/c\(index)/data", port: base + index)
         }
@@ -57,8 +70,21 @@ struct ReplicationProcessTests {
         (try? await lunad.get("/config/node"))?.body?["config"]?["node"]?.objectValue ?? [:]
     }
 
-    @Test func threeControllersConvergeThroughAKillAndConflictingWrites() async throws {
+    /// Waits until the three list the same nodes, at least `expected` of them.
+    static func converge(_ apis: [LunadProcess], expected: Int) async throws -> (Bool, [[String: JSONValue]]) {
+        var listings: [[String: JSONValue]] = []
+        for _ in 0..<300 {
+            listings = []
+            for api in apis { listings.append(await Self.nodes(api)) }
+            if listings.allSatisfy({ $0 == listings[0] }) && listings[0].count >= expected { return (true, listings) }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return (false, listings)
+    }
+
+    @Test func threeControllersConvergeThroughAKillAPartitionAndConflictingWrites() async throws {
         let cluster = LocalCluster()
+        let links = try await cluster.links()
         defer {
             _ = try? cluster.run(["down"])
             try? FileManager.default.removeItem(atPath: cluster.directory)
@@ -92,16 +118,23 @@ struct ReplicationProcessTests {
         for number in 0..<10 where await Self.create("late\(number)", on: apis[0]) { await acknowledged.add("late\(number)") }
         #expect(try cluster.run(["start", "c2"]).exit == 0)
 
-        let expected = 4 + (await acknowledged.names.count)
-        var converged = false
-        var listings: [[String: JSONValue]] = []
-        for _ in 0..<300 where !converged {
-            listings = []
-            for api in apis { listings.append(await Self.nodes(api)) }
-            converged = listings.allSatisfy { $0 == listings[0] } && listings[0].count >= expected
-            if !converged { try await Task.sleep(for: .milliseconds(100)) }
-        }
+        var (converged, listings) = try await Self.converge(apis, expected: 4 + (await acknowledged.names.count))
         #expect(converged, "the controllers hold \(listings.map(\.count)) nodes\n\(cluster.logTails())")
+
+        // A partition: c3 refuses its peers' connections and reaches none of them. Both
+        // sides take writes; once healed, everything is everywhere.
+        for (link, proxy) in links where link.contains(3) { proxy.set(cut: true) }
+        for number in 0..<5 {
+            if await Self.create("cut1n\(number)", on: apis[0]) { await acknowledged.add("cut1n\(number)") }
+            if await Self.create("cut3n\(number)", on: apis[2]) { await acknowledged.add("cut3n\(number)") }
+        }
+        try await Task.sleep(for: .seconds(1))
+        #expect(await Self.nodes(apis[0])["cut3n0"] == nil, "c3's writes cannot reach c1 through the partition")
+        #expect(await Self.nodes(apis[2])["cut1n0"] == nil, "nor c1's c3")
+        for proxy in links.values { proxy.set(cut: false) }
+        (converged, listings) = try await Self.converge(apis, expected: 4 + (await acknowledged.names.count))
+        #expect(converged, "after the partition the controllers hold \(listings.map(\.count)) nodes\n\(cluster.logTails())")
+
         let names = await acknowledged.names
         for (index, listing) in listings.enumerated() {
             #expect(names.isSubset(of: Set(listing.keys)), "c\(index + 1) lost acknowledged writes")
@@ -120,6 +153,7 @@ struct ReplicationProcessTests {
         #expect(agreed, "luna cluster status: \(status.canonicalText)\n\(cluster.logTails())")
         #expect(status["members"]?.arrayValue?.map { $0["name"]?.stringValue ?? "" }.sorted() == ["c1", "c2", "c3"])
         #expect(status["members"]?.arrayValue?.allSatisfy { $0["insync"] == .bool(true) && $0["lag_events"] == .int(0) } == true)
+        for proxy in links.values { await proxy.close() }
     }
 
     @Test func aPeerWithACertificateFromAnotherCAIsRefused() async throws {
