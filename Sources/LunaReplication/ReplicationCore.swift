@@ -272,7 +272,10 @@ public struct ReplicationCore: Sendable {
     /// this controller holds everything that peer had made durable by then, so whatever
     /// else the peer writes carries that time or a later one. Nil until every peer has reported.
     public var stableTime: HybridTime? {
-        var bound = reportedTime
+        // This controller's own term is bounded by its durable ceiling: a time never sent is
+        // not covered by it, and a restart below such a time could write events sorting
+        // before ones declared stable (found by the Promela model).
+        var bound = min(reportedTime, ceiling)
         for peer in peers {
             guard let report = reports[peer], clock[peer] >= report.clock[peer] else { return nil }
             bound = min(bound, report.time)

@@ -181,9 +181,10 @@ extension Controller {
                 try HybridCeiling.write(ceiling, directory)
             } catch {
                 failure = LunaError(.unavailable, "Service unavailable: the hybrid clock ceiling cannot be saved: \(error)")
-                return
+                ceilingUnsaved = true
             }
         }
+        guard !ceilingUnsaved else { return }
         for message in output.send { outbox.yield(message) }
     }
 }

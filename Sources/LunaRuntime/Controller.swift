@@ -29,6 +29,9 @@ public actor Controller {
     let physicalMillis: @Sendable () -> Int64
     let initialPeers: [String]
     var failure: LunaError?
+    /// Set when a raised hybrid ceiling could not be made durable: from then on no message
+    /// goes out, for its time could pass what a restart starts above.
+    var ceilingUnsaved = false
     /// Outcomes of the events applied since the views were last written: a message for a
     /// rejection, nil for an event applied (which clears an earlier rejection).
     var outcomes: [EventID: String?] = [:]

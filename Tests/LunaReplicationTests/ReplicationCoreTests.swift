@@ -63,7 +63,8 @@ struct ReplicationCoreTests {
     }
 
     @Test func nothingIsStableUntilEveryPeerHasReported() {
-        var core = ReplicationCore(me: "a", members: ["a", "b"], log: [Self.event("a", 1, time: 1)])
+        var core = ReplicationCore(
+            me: "a", members: ["a", "b"], log: [Self.event("a", 1, time: 1)], ceiling: HybridTime(millis: 1_000))
         #expect(core.stableTime == nil)
         let report = PeerMessage(from: "b", clock: VectorClock(["a": 1]), time: HybridTime(millis: 50), body: .pull)
         _ = core.receive(report, physicalMillis: 60)
@@ -124,6 +125,17 @@ struct ReplicationCoreTests {
         let resent = PeerMessage(from: "a", clock: VectorClock(), time: HybridTime(millis: 6), body: .events(log))
         _ = core.receive(resent, physicalMillis: 12)
         #expect(core.forks.count == 2, "the history held, sent again, is no fork")
+    }
+
+    @Test func theStableTimeNeverPassesThisControllersDurableCeiling() {
+        var core = ReplicationCore(
+            me: "a", members: ["a", "b"], log: [Self.event("b", 1, time: 70)], ceiling: HybridTime(millis: 60))
+        let report = PeerMessage(from: "b", clock: VectorClock(["b": 1]), time: HybridTime(millis: 90), body: .pull)
+        _ = core.receive(report, physicalMillis: 100)
+        #expect(core.stableTime == HybridTime(millis: 60), "the clock is at 100, but only 60 is durable")
+        #expect(!core.isStable(Self.event("b", 1, time: 70)), "a restart at 60 could still write before b:1")
+        _ = core.tick(physicalMillis: 100)
+        #expect(core.isStable(Self.event("b", 1, time: 70)), "a message raised the ceiling past it")
     }
 
     @Test func messagesNeverCarryATimePastTheDurableCeiling() {
