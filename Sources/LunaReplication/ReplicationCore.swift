@@ -15,7 +15,7 @@ public struct ReplicationCore: Sendable {
     /// Events that arrived ahead of a gap, per origin, until the gap fills.
     private var early: [String: [UInt64: Event]] = [:]
     /// The last clock and time each peer reported.
-    private var reports: [String: (clock: VectorClock, time: HybridTime)] = [:]
+    var reports: [String: (clock: VectorClock, time: HybridTime)] = [:]
     /// The Merkle roots each peer last reported, with the clock they were taken at.
     public private(set) var peerRoots: [String: (clock: VectorClock, roots: [String: String])] = [:]
     /// This controller's own roots at `clock`, set by the controller before it pulls.
@@ -253,48 +253,5 @@ public struct ReplicationCore: Sendable {
     private mutating func takeRaisedCeiling() -> HybridTime? {
         defer { raisedCeiling = nil }
         return raisedCeiling
-    }
-
-    /// Events every member holds: the component-wise minimum of all members' clocks.
-    public var heldEverywhere: VectorClock {
-        var point = clock
-        for peer in peers {
-            let reported = reports[peer]?.clock ?? VectorClock()
-            for origin in Set(point.entries.keys).union(reported.entries.keys) {
-                point = point.lowered(origin, to: min(point[origin], reported[origin]))
-            }
-        }
-        return point
-    }
-
-    /// The time before which the order can no longer change here. Any event this
-    /// controller has not seen sorts at or after it: each peer has reported a time, and
-    /// this controller holds everything that peer had made durable by then, so whatever
-    /// else the peer writes carries that time or a later one. Nil until every peer has reported.
-    public var stableTime: HybridTime? {
-        // This controller's own term is bounded by its durable ceiling: a time never sent is
-        // not covered by it, and a restart below such a time could write events sorting
-        // before ones declared stable (found by the Promela model).
-        var bound = min(reportedTime, ceiling)
-        for peer in peers {
-            guard let report = reports[peer], clock[peer] >= report.clock[peer] else { return nil }
-            bound = min(bound, report.time)
-        }
-        return bound
-    }
-
-    /// True when the event's place in the order is final.
-    public func isStable(_ event: Event) -> Bool {
-        guard let time = stableTime else { return false }
-        return event.seq <= heldEverywhere[event.origin] && event.time < time
-    }
-}
-
-extension VectorClock {
-    /// A copy with one origin set lower: only the stability computation needs this.
-    func lowered(_ origin: String, to seq: UInt64) -> VectorClock {
-        var entries = self.entries
-        entries[origin] = seq
-        return VectorClock(entries)
     }
 }
