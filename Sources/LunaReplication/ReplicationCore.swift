@@ -92,6 +92,8 @@ public struct ReplicationCore: Sendable {
         withdraw(event.time)
         _ = hold(event)
         _ = hybrid.tick(physicalMillis: physicalMillis)
+        // Raised here too, with no peer to send to: the stable time never passes the ceiling.
+        raiseCeilingIfPassed()
         let send = peers.map { Outgoing(to: $0, message: message(.events([event]))) }
         return Output(send: send, ceiling: takeRaisedCeiling())
     }
@@ -243,11 +245,14 @@ public struct ReplicationCore: Sendable {
     /// Stamps a message with this controller's clock and time, raising the ceiling first
     /// when the time would pass it.
     private mutating func message(_ body: PeerMessage.Body) -> PeerMessage {
-        if hybrid.last > ceiling {
-            ceiling = HybridTime(millis: hybrid.last.millis + Self.ceilingMargin)
-            raisedCeiling = ceiling
-        }
+        raiseCeilingIfPassed()
         return PeerMessage(from: me, clock: clock, time: reportedTime, body: body)
+    }
+
+    private mutating func raiseCeilingIfPassed() {
+        guard hybrid.last > ceiling else { return }
+        ceiling = HybridTime(millis: hybrid.last.millis + Self.ceilingMargin)
+        raisedCeiling = ceiling
     }
 
     private mutating func takeRaisedCeiling() -> HybridTime? {

@@ -166,6 +166,8 @@ extension Controller {
 
     /// Events whose place is final leave the tentative list and drop their undo records.
     func settle() {
+        // The stable time leans on the ceiling being durable.
+        guard !ceilingUnsaved else { return }
         let core = self.core
         let settled = order.settle { core.isStable($0) }
         let withoutRecord = min(settled.count, unjournaled)
