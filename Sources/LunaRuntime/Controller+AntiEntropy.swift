@@ -116,34 +116,33 @@ extension Controller {
         } catch {
             failure = LunaError(.unavailable, "Service unavailable: the views could not be written: \(error)")
         }
-        trees = nil
         core.roots = currentRoots()
     }
 
     /// This controller's tree of a table, while the views hold exactly the core's clock.
     private func tree(_ table: String) -> MerkleTree? {
         guard appliedClock == core.clock, let kind = Table(rawValue: table) else { return nil }
-        if trees?.clock != appliedClock { trees = (appliedClock, [:]) }
-        if let tree = trees?.byTable[table] { return tree }
-        let tree = MerkleTree(kind, of: state)
-        trees?.byTable[table] = tree
-        return tree
+        return merkleTree(kind)
     }
 
-    /// The Merkle root of every table, hashing again only the tables changed since the
-    /// last time: a tick under a write load touches one or two tables, not all of them.
+    /// The Merkle root of every table.
     func currentRoots() -> [String: String] {
-        var roots: [String: String] = [:]
-        for table in Table.allCases {
-            let generation = state.generations[table] ?? 0
-            if let cached = rootCache[table], cached.generation == generation {
-                roots[table.rawValue] = cached.root
-            } else {
-                let root = MerkleTree(table, of: state).root
-                rootCache[table] = (generation, root)
-                roots[table.rawValue] = root
-            }
+        Table.allCases.reduce(into: [String: String]()) { $0[$1.rawValue] = merkleTree($1).root }
+    }
+
+    /// A table's tree as the views hold it now: only the rows touched since the last call
+    /// are hashed again (a whole table when it was replaced, or when the tree is new).
+    func merkleTree(_ table: Table) -> MerkleTree {
+        switch state.takeTouched(table) {
+        case .keys(let keys) where trees[table] != nil:
+            trees[table]!.update(keys.map { ($0, state.row(table, $0).map { JSONValue.object($0).canonicalText }) })
+        case .keys, .all:
+            trees[table] = MerkleTree(table, of: state)
+        case nil where trees[table] == nil:
+            trees[table] = MerkleTree(table, of: state)
+        case nil:
+            break
         }
-        return roots
+        return trees[table]!
     }
 }

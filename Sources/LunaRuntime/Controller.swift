@@ -46,10 +46,8 @@ public actor Controller {
     var reportedDrift: VectorClock?
     /// Tables being walked down to their differing rows, and the peer they are taken from.
     var walks: [String: String] = [:]
-    /// Merkle trees of the views, for walks; valid while the views do not change.
-    var trees: (clock: VectorClock, byTable: [String: MerkleTree])?
-    /// Each table's last Merkle root and the generation of the table it was taken at.
-    var rootCache: [Table: (generation: UInt64, root: String)] = [:]
+    /// The Merkle tree of each table, brought up to date from the rows touched since.
+    var trees: [Table: MerkleTree] = [:]
     /// The clock the Merkle roots handed to the core were taken at.
     var rootsClock: VectorClock?
     /// What the views hold, per origin.

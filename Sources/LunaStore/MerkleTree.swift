@@ -14,36 +14,58 @@ public struct MerkleTree: Sendable, Equatable {
     public static let depth = 3
     public static let leafCount = 4096
 
-    /// The hashes of each level below the root, top first: 16, 256, then 4,096 leaves.
-    private let levels: [[String]]
+    /// The hashes of each level, the root's first: 1, 16, 256, then the 4,096 leaves.
+    private var levels: [[String]]
     /// Per leaf, the digest of each of its rows by key.
-    private let leaves: [[String: String]]
-    public let root: String
+    private var leaves: [[String: String]]
+    public var root: String { levels[0][0] }
 
     public init(rows: [(key: String, body: String)]) {
-        var leaves = [[String: String]](repeating: [:], count: Self.leafCount)
-        for row in rows {
-            leaves[Self.leaf(of: row.key)][row.key] =
-                SHA256.hash(data: Array(row.key.utf8) + [0] + Array(row.body.utf8)).lowercaseHex
+        leaves = [[String: String]](repeating: [:], count: Self.leafCount)
+        for row in rows { leaves[Self.leaf(of: row.key)][row.key] = Self.digest(row.key, row.body) }
+        levels = (0...Self.depth).map { depth in
+            [String](repeating: Self.emptyHashes[depth], count: 1 << (4 * depth))
         }
-        var level = leaves.map { leaf in
-            guard !leaf.isEmpty else { return Self.emptyHashes[Self.depth] }
-            var hasher = SHA256()
-            for key in leaf.keys.sorted() { hasher.update(data: Array(key.utf8) + [0] + Array(leaf[key]!.utf8) + [10]) }
-            return hasher.finalize().lowercaseHex
+        rehash(leaves: Set(leaves.indices.filter { !leaves[$0].isEmpty }))
+    }
+
+    /// Changes the rows under these keys (a nil body: no row), hashing again only the
+    /// leaves they fall in and the nodes above those.
+    public mutating func update(_ changes: [(key: String, body: String?)]) {
+        var touched = Set<Int>()
+        for change in changes {
+            let leaf = Self.leaf(of: change.key)
+            leaves[leaf][change.key] = change.body.map { Self.digest(change.key, $0) }
+            touched.insert(leaf)
         }
-        var levels = [level]
-        for depth in (0..<Self.depth).reversed() {
-            level = stride(from: 0, to: level.count, by: Self.fanout).map { start in
-                let children = level[start..<start + Self.fanout]
-                if children.allSatisfy({ $0 == Self.emptyHashes[depth + 1] }) { return Self.emptyHashes[depth] }
-                return SHA256.hash(data: Array(children.joined().utf8)).lowercaseHex
+        rehash(leaves: touched)
+    }
+
+    private mutating func rehash(leaves touched: Set<Int>) {
+        var nodes = touched
+        for depth in (0...Self.depth).reversed() {
+            for index in nodes {
+                levels[depth][index] = depth == Self.depth ? Self.hash(leaf: leaves[index]) : hash(node: index, at: depth)
             }
-            levels.insert(level, at: 0)
+            nodes = Set(nodes.map { $0 / Self.fanout })
         }
-        self.root = level[0]
-        self.levels = Array(levels.dropFirst())
-        self.leaves = leaves
+    }
+
+    private static func digest(_ key: String, _ body: String) -> String {
+        SHA256.hash(data: Array(key.utf8) + [0] + Array(body.utf8)).lowercaseHex
+    }
+
+    private static func hash(leaf: [String: String]) -> String {
+        guard !leaf.isEmpty else { return emptyHashes[depth] }
+        var hasher = SHA256()
+        for key in leaf.keys.sorted() { hasher.update(data: Array(key.utf8) + [0] + Array(leaf[key]!.utf8) + [10]) }
+        return hasher.finalize().lowercaseHex
+    }
+
+    private func hash(node index: Int, at depth: Int) -> String {
+        let children = levels[depth + 1][index * Self.fanout..<(index + 1) * Self.fanout]
+        if children.allSatisfy({ $0 == Self.emptyHashes[depth + 1] }) { return Self.emptyHashes[depth] }
+        return SHA256.hash(data: Array(children.joined().utf8)).lowercaseHex
     }
 
     /// The hash of a node with no rows below it, per depth (the root's first, a leaf's
@@ -72,7 +94,7 @@ public struct MerkleTree: Sendable, Equatable {
     /// The hashes of a node's 16 children (above the leaves), or nil for no such node.
     public func children(at path: [Int]) -> [String]? {
         guard path.count < Self.depth, let index = Self.index(of: path) else { return nil }
-        return Array(levels[path.count][index * Self.fanout..<(index + 1) * Self.fanout])
+        return Array(levels[path.count + 1][index * Self.fanout..<(index + 1) * Self.fanout])
     }
 
     /// The digests of a leaf's rows by key, or nil when the path does not name a leaf.

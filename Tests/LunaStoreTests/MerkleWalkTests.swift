@@ -45,6 +45,18 @@ struct MerkleWalkTests {
         #expect(Self.walk(mine: mine, theirs: mine).keys.isEmpty)
     }
 
+    @Test func aTreeUpdatedInPlaceEqualsOneBuiltFromTheChangedRows() {
+        var rows = Self.rows(5000)
+        var tree = MerkleTree(rows: rows)
+        rows[17].body = #"{"group":"other"}"#
+        let removed = rows.remove(at: 4000)
+        rows.append((key: "new", body: "{}"))
+        tree.update([(rows[17].key, rows[17].body), (removed.key, nil), ("new", "{}")])
+        #expect(tree == MerkleTree(rows: rows))
+        tree.update(rows.map { ($0.key, nil) })
+        #expect(tree == MerkleTree(rows: []), "emptied, it is the empty tree again")
+    }
+
     @Test func pathsOutsideTheTreeNameNoNode() {
         let tree = MerkleTree(rows: Self.rows(10))
         #expect(tree.children(at: [])?.count == MerkleTree.fanout)

@@ -15,9 +15,17 @@ public struct ClusterState: Sendable {
     public private(set) var allocationFloors: [String: [IPAddress.Family: UInt128]] = [:]
     /// Every MAC address in use and the row that holds it.
     public private(set) var macs: [String: String] = [:]
-    /// Per table, a number that grows with every change of its rows (every row passes
-    /// through `index` or `unindex`): a table whose number is unchanged needs no new hash.
-    public private(set) var generations: [Table: UInt64] = [:]
+    /// Per table, the keys of rows changed since the last `takeTouched` (every row passes
+    /// through `index` or `unindex`), so that hashes are redone for those rows only. A
+    /// table replaced whole, or with more than `touchedLimit` keys, is touched all over.
+    private var touchedKeys: [Table: Set<String>] = [:]
+    private var touchedAll: Set<Table> = []
+    static let touchedLimit = 4096
+
+    public enum Touched: Sendable, Equatable {
+        case keys(Set<String>)
+        case all
+    }
     /// Members of each group, for deletes and cascades.
     public private(set) var groupMembers: [String: Set<String>] = [:]
     /// Children (interfaces, secrets) of each owner, per child table.
@@ -85,10 +93,10 @@ public struct ClusterState: Sendable {
                 changed.insert(DirtyRow(table: table, key: key))
             }
         }
-        let before = generations
         self = other
         dirty = changed
-        for table in Table.allCases { generations[table] = max(before[table] ?? 0, generations[table] ?? 0) + 1 }
+        touchedKeys = [:]
+        touchedAll = Set(Table.allCases)
     }
 
     /// The oldest `count` tentative intents became stable: their undo records go.
@@ -144,6 +152,24 @@ public struct ClusterState: Sendable {
         dirty.insert(DirtyRow(table: table, key: key))
     }
 
+    /// What changed in a table since the last call; nil for nothing.
+    public mutating func takeTouched(_ table: Table) -> Touched? {
+        if touchedAll.remove(table) != nil {
+            touchedKeys[table] = nil
+            return .all
+        }
+        return touchedKeys.removeValue(forKey: table).map(Touched.keys)
+    }
+
+    private mutating func touch(_ table: Table, _ key: String) {
+        guard !touchedAll.contains(table) else { return }
+        touchedKeys[table, default: []].insert(key)
+        if touchedKeys[table]!.count > Self.touchedLimit {
+            touchedKeys[table] = nil
+            touchedAll.insert(table)
+        }
+    }
+
     /// Hands the changed rows to the store and forgets them.
     public mutating func takeDirty() -> Set<DirtyRow> {
         defer { dirty.removeAll(keepingCapacity: true) }
@@ -163,7 +189,7 @@ public struct ClusterState: Sendable {
     }
 
     private mutating func index(_ table: Table, _ key: String, _ row: Row) {
-        generations[table, default: 0] += 1
+        touch(table, key)
         if Self.addressTables.contains(table), let network = row["network"]?.stringValue {
             for field in ["ipaddress", "ipaddress_ipv6"] {
                 if let text = row[field]?.stringValue, let address = IPAddress(text) {
@@ -190,7 +216,7 @@ public struct ClusterState: Sendable {
     ]
 
     private mutating func unindex(_ table: Table, _ key: String) {
-        generations[table, default: 0] += 1
+        touch(table, key)
         // A changed network (range, gateway, DHCP range) may free any address.
         if table == .network { allocationFloors[key] = nil }
         guard let old = tables[table]?[key] else { return }
