@@ -100,6 +100,8 @@ public actor Controller {
         }
         self.store = store
         state = loaded.state
+        // Its Merkle trees are updated from the rows touched; until they exist, all are new.
+        state.tracksTouched = true
         appliedClock = loaded.clock
         core = ReplicationCore(
             me: name, members: loaded.state.keys(.controller) + peers + [name], log: opened.events,

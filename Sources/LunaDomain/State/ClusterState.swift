@@ -18,6 +18,10 @@ public struct ClusterState: Sendable {
     /// Per table, the keys of rows changed since the last `takeTouched` (every row passes
     /// through `index` or `unindex`), so that hashes are redone for those rows only. A
     /// table replaced whole, or with more than `touchedLimit` keys, is touched all over.
+    /// Only a state that says so keeps the record (a controller's live one): a rebuild
+    /// or a replay would pay for it and never look. Without it, every table counts as
+    /// touched all over.
+    public var tracksTouched = false
     private var touchedKeys: [Table: Set<String>] = [:]
     private var touchedAll: Set<Table> = []
     static let touchedLimit = 4096
@@ -93,8 +97,10 @@ public struct ClusterState: Sendable {
                 changed.insert(DirtyRow(table: table, key: key))
             }
         }
+        let tracking = tracksTouched
         self = other
         dirty = changed
+        tracksTouched = tracking
         touchedKeys = [:]
         touchedAll = Set(Table.allCases)
     }
@@ -154,6 +160,7 @@ public struct ClusterState: Sendable {
 
     /// What changed in a table since the last call; nil for nothing.
     public mutating func takeTouched(_ table: Table) -> Touched? {
+        guard tracksTouched else { return .all }
         if touchedAll.remove(table) != nil {
             touchedKeys[table] = nil
             return .all
@@ -162,7 +169,7 @@ public struct ClusterState: Sendable {
     }
 
     private mutating func touch(_ table: Table, _ key: String) {
-        guard !touchedAll.contains(table) else { return }
+        guard tracksTouched, !touchedAll.contains(table) else { return }
         touchedKeys[table, default: []].insert(key)
         if touchedKeys[table]!.count > Self.touchedLimit {
             touchedKeys[table] = nil
