@@ -27,7 +27,11 @@ public final class PeerSender: Sendable {
         let lanes = PeerLanes()
         await withDiscardingTaskGroup { group in
             for await item in outgoing {
-                guard let first = await lanes.offer(item) else { continue }
+                let offered = await lanes.offer(item)
+                if offered.dropped {
+                    logger.debug("the queue for peer \(item.to) is full: a message was let go, the next pull brings it")
+                }
+                guard let first = offered.send else { continue }
                 group.addTask {
                     var next: Outgoing? = first
                     while let current = next {
@@ -63,14 +67,16 @@ actor PeerLanes {
     private var inFlight: [String: Int] = [:]
     private var queues: [String: PeerQueue] = [:]
 
-    /// The message itself when a lane to its peer is free; otherwise it waits in the queue.
-    func offer(_ item: Outgoing) -> Outgoing? {
+    /// The message itself when a lane to its peer is free; otherwise it waits in the queue,
+    /// and `dropped` says whether that let an older one go.
+    func offer(_ item: Outgoing) -> (send: Outgoing?, dropped: Bool) {
         guard inFlight[item.to, default: 0] < Self.perPeer else {
+            let before = queues[item.to]?.dropped ?? 0
             queues[item.to, default: PeerQueue()].add(item.message)
-            return nil
+            return (nil, queues[item.to]!.dropped > before)
         }
         inFlight[item.to, default: 0] += 1
-        return item
+        return (item, false)
     }
 
     /// A send to `peer` ended: the next message for that lane, or nil when the queue is empty.
