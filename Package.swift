@@ -116,11 +116,13 @@ let package = Package(
         ),
         .testTarget(name: "LunaDomainTests", dependencies: ["LunaDomain", "LunaModel"]),
         .testTarget(name: "LunaLogTests", dependencies: ["LunaLog", "LunaModel"]),
-        .testTarget(name: "LunaReplicationTests", dependencies: ["LunaReplication", "LunaDomain", "LunaModel"]),
+        .target(name: "LunaTestSupport", path: "Tests/LunaTestSupport"),
+        .testTarget(
+            name: "LunaReplicationTests", dependencies: ["LunaReplication", "LunaDomain", "LunaModel", "LunaTestSupport"]),
         .testTarget(
             name: "LunaStoreTests",
             dependencies: [
-                "LunaStore", "LunaDomain", "LunaModel", "LunaLog", "LunaRuntime", "LunaReplication",
+                "LunaStore", "LunaDomain", "LunaModel", "LunaLog", "LunaRuntime", "LunaReplication", "LunaTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .testTarget(

@@ -1,6 +1,7 @@
 import LunaDomain
 import LunaModel
 import LunaReplication
+import LunaTestSupport
 
 /// A seeded run of 2–5 controllers over a simulated network that drops, duplicates,
 /// delays and reorders messages, partitions and heals, with crashes that lose what was
@@ -13,7 +14,7 @@ struct Simulation {
         var outgoing: Outgoing
     }
 
-    var random: SimRandom
+    var random: SeededRandom
     var controllers: [String: SimController] = [:]
     var names: [String]
     var skew: [String: Int64] = [:]
@@ -25,7 +26,7 @@ struct Simulation {
     var writes = 0
 
     init(seed: UInt64) {
-        random = SimRandom(seed: seed)
+        random = SeededRandom(seed: seed)
         let count = 2 + random.below(4)
         names = (0..<count).map { "c\($0)" }
         let seedLog = Self.seedEvents(origin: names[0])

@@ -3,14 +3,15 @@ import LunaDomain
 import LunaLog
 import LunaModel
 import LunaRuntime
+import LunaTestSupport
 
 /// A seeded mix of every kind of write, valid and invalid: networks, groups, images,
 /// nodes created, changed, renamed, cloned and deleted, interfaces, secrets, tags, racks.
 struct MixedWorkload {
-    var generator: SplitMix
+    var generator: SeededRandom
 
     init(seed: UInt64) {
-        generator = SplitMix(state: seed)
+        generator = SeededRandom(seed: seed)
     }
 
     mutating func run(on controller: Controller, operations: Int) async throws {
@@ -95,18 +96,5 @@ struct MixedWorkload {
         } catch  where error.kind != .unavailable {
             return false
         }
-    }
-}
-
-/// A tiny seeded generator: the same seed gives the same workload everywhere.
-struct SplitMix {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
     }
 }
