@@ -17,12 +17,13 @@ public final class EventLog {
     }
 
     /// Opens (or creates) the log, verifies it whole, and cuts off a torn tail.
-    /// Damage anywhere else throws `LogDamage` and leaves the file untouched.
-    public static func open(path: String, fsync: Bool = true) throws -> Opened {
+    /// Damage anywhere else throws `LogDamage` and leaves the file untouched. Events at
+    /// or below the `folded` heads (the snapshot's) are skipped.
+    public static func open(path: String, fsync: Bool = true, folded: [String: ChainHead] = [:]) throws -> Opened {
         let url = URL(fileURLWithPath: path)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         let bytes = FileManager.default.fileExists(atPath: path) ? [UInt8](try Data(contentsOf: url)) : []
-        let scan = try LogScanner(path: path).scan(bytes)
+        let scan = try LogScanner(path: path).scan(bytes, folded: folded)
         let descriptor = Foundation.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
             throw LunaLogWriteError(reason: "cannot open \(path): " + String(cString: strerror(errno)))
@@ -69,6 +70,25 @@ public final class EventLog {
         heads[event.origin] = ChainHead(seq: event.seq, checksum: event.checksum)
         return LogPosition(value: writer.submit(EventCodec.encode(event)), writer: writer)
     }
+
+    /// Rewrites the log with only these events (each origin's in seq order, going on from
+    /// the `folded` heads): the rest are in a snapshot already on disk. Heads move up to the
+    /// snapshot's where it is ahead (one taken from a peer).
+    public func rewrite(keeping events: [Event], after folded: [String: ChainHead]) throws {
+        var bytes: [UInt8] = []
+        for start in stride(from: 0, to: events.count, by: Self.rewriteBatch) {
+            let batch = events[start..<min(events.count, start + Self.rewriteBatch)]
+            bytes += LogFrame.encode(records: batch.map(EventCodec.encode))
+        }
+        try writer.replaceFile(path, with: bytes)
+        heads.merge(folded) { $0.seq >= $1.seq ? $0 : $1 }
+        for event in events where event.seq > heads[event.origin]?.seq ?? 0 {
+            heads[event.origin] = ChainHead(seq: event.seq, checksum: event.checksum)
+        }
+    }
+
+    /// Events per frame in a rewritten log: enough frames for the scan to spread over cores.
+    static let rewriteBatch = 2048
 
     public func close() {
         writer.close()

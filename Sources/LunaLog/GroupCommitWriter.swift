@@ -97,6 +97,25 @@ final class GroupCommitWriter: @unchecked Sendable {
         return nil
     }
 
+    /// Replaces the log file with `bytes` once every record queued so far is written, and
+    /// appends to the new file from then on (compaction). On failure the old file stays.
+    func replaceFile(_ path: String, with bytes: [UInt8]) throws {
+        try queue.sync {
+            // Every queued drain runs on this queue; one more here writes what is pending.
+            drain()
+            try DurableFile.replace(path, with: bytes)
+            let replacement = Foundation.open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
+            guard replacement >= 0, dup2(replacement, descriptor) >= 0 else {
+                let error = LunaLogWriteError(reason: "cannot reopen \(path): " + String(cString: strerror(errno)))
+                lock.lock()
+                failure = error
+                lock.unlock()
+                throw error
+            }
+            Foundation.close(replacement)
+        }
+    }
+
     func close() {
         queue.sync {}
         Foundation.close(descriptor)

@@ -13,7 +13,7 @@ enum LogFrame {
     static let headerSize = 4 + 4 + 4 + 4 + 32
     static let digestOffset = 16
 
-    static func encode(records: [[UInt8]]) -> [UInt8] {
+    static func encode(records: [[UInt8]], magic: [UInt8] = magic) -> [UInt8] {
         var raw: [UInt8] = []
         raw.reserveCapacity(records.reduce(0) { $0 + $1.count + 4 })
         for record in records {
@@ -29,6 +29,29 @@ enum LogFrame {
         frame.append(contentsOf: SHA256.hash(data: compressed))
         frame.append(contentsOf: compressed)
         return frame
+    }
+
+    /// The records of one whole frame that must be exactly `bytes` (a snapshot file), or
+    /// why it cannot be read.
+    static func decodeWhole(_ bytes: [UInt8], magic: [UInt8]) -> Result<[[UInt8]], FrameDamage> {
+        guard bytes.count >= headerSize, Array(bytes[0..<4]) == magic else { return .failure(.init("it has no valid header")) }
+        guard headerCheck(bytes[0..<12]) == Array(bytes[12..<16]) else { return .failure(.init("its header is corrupt")) }
+        guard headerSize + Int(readUInt32(bytes, at: 8)) == bytes.count else {
+            return .failure(.init("its length does not match its header (a write cut short)"))
+        }
+        let body = bytes[headerSize...]
+        guard Array(SHA256.hash(data: body)) == Array(bytes[digestOffset..<headerSize]) else {
+            return .failure(.init("its checksum does not match its contents"))
+        }
+        guard let raw = try? LZ4Block.decompress(body, originalSize: Int(readUInt32(bytes, at: 4))),
+            let records = records(in: raw)
+        else { return .failure(.init("its contents cannot be decompressed")) }
+        return .success(records)
+    }
+
+    struct FrameDamage: Error {
+        var reason: String
+        init(_ reason: String) { self.reason = reason }
     }
 
     static func headerCheck(_ bytes: ArraySlice<UInt8>) -> [UInt8] {

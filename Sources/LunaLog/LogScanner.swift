@@ -2,14 +2,6 @@ import Crypto
 import Foundation
 import LunaModel
 
-/// The head of one origin's hash chain: its last seq and that event's checksum.
-public struct ChainHead: Sendable, Hashable {
-    public var seq: UInt64
-    public var checksum: String
-
-    public static let empty = ChainHead(seq: 0, checksum: "")
-}
-
 /// Damage in the body of the log: start-up stops and the operator reads this sentence.
 public struct LogDamage: Error, Sendable, CustomStringConvertible {
     public var path: String
@@ -60,12 +52,15 @@ public struct LogScanner {
     }
 
     /// Scans `bytes` from `offset`, continuing the chains in `heads` (for `--follow`).
+    /// Events at or below an origin's `folded` head are in the snapshot: they are skipped
+    /// (a compaction that was cut short leaves them), and the chain goes on from that head.
     public func scan(
-        _ bytes: [UInt8], from start: Int = 0, heads initial: [String: ChainHead] = [:]
+        _ bytes: [UInt8], from start: Int = 0, heads initial: [String: ChainHead] = [:],
+        folded: [String: ChainHead] = [:]
     ) throws(LogDamage) -> LogScan {
         let (frames, end, headerDamage) = locate(bytes, from: start)
         let decoded = decode(frames, in: bytes)
-        var heads = initial
+        var heads = folded.merging(initial) { $0.seq > $1.seq ? $0 : $1 }
         var events: [Event] = []
         var lastIntact = "at the start of the log"
         for (frame, result) in zip(frames, decoded) {
@@ -80,7 +75,8 @@ public struct LogScanner {
                 throw damage("the batch checksum does not match its contents")
             case .damaged(let reason, let event):
                 throw damage(reason, event: event)
-            case .events(let batch):
+            case .events(var batch):
+                if !folded.isEmpty { batch.removeAll { $0.seq <= folded[$0.origin]?.seq ?? 0 } }
                 for event in batch {
                     let id = "event \(event.id)"
                     let head = heads[event.origin] ?? .empty

@@ -48,6 +48,26 @@ public struct Event: Sendable, Hashable {
     public static func appliesBefore(_ lhs: Event, _ rhs: Event) -> Bool {
         (lhs.time, lhs.origin, lhs.seq) < (rhs.time, rhs.origin, rhs.seq)
     }
+
+    /// The event's place in that order.
+    public var place: EventPlace { EventPlace(time: time, origin: origin, seq: seq) }
+}
+
+/// A place in the one total order: (hybrid time, origin, seq).
+public struct EventPlace: Sendable, Hashable, Comparable {
+    public var time: HybridTime
+    public var origin: String
+    public var seq: UInt64
+
+    public init(time: HybridTime, origin: String, seq: UInt64) {
+        self.time = time
+        self.origin = origin
+        self.seq = seq
+    }
+
+    public static func < (lhs: EventPlace, rhs: EventPlace) -> Bool {
+        (lhs.time, lhs.origin, lhs.seq) < (rhs.time, rhs.origin, rhs.seq)
+    }
 }
 
 extension Event {

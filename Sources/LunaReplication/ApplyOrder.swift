@@ -7,9 +7,10 @@ import LunaModel
 public struct ApplyOrder: Sendable {
     /// The tentative events, applied in this order after the stable ones.
     public private(set) var tentative: [Event] = []
-    /// How many events have become stable, and the last of them.
+    /// How many events have become stable, and the place of the last of them (or of the
+    /// last event folded into the snapshot).
     public private(set) var stableCount = 0
-    public private(set) var lastStable: Event?
+    public private(set) var lastStable: EventPlace?
 
     public init() {}
 
@@ -22,9 +23,11 @@ public struct ApplyOrder: Sendable {
     }
 
     /// Takes events that are already applied (the log at start-up) as tentative: until
-    /// stability is known again, a late event may still sort before them.
-    public mutating func restore(_ events: [Event]) {
+    /// stability is known again, a late event may still sort before them. Every event
+    /// sorts after `snapshot`, the last one folded into the state they apply to.
+    public mutating func restore(_ events: [Event], after snapshot: EventPlace? = nil) {
         tentative = (tentative + events).sorted(by: Event.appliesBefore)
+        if let snapshot, lastStable.map({ $0 < snapshot }) ?? true { lastStable = snapshot }
     }
 
     /// Places new events (unseen, in any order) and says how to apply them. An event that
@@ -33,8 +36,8 @@ public struct ApplyOrder: Sendable {
     public mutating func add(_ events: [Event]) throws(StableOrderViolation) -> Plan {
         guard !events.isEmpty else { return .append([]) }
         let incoming = events.sorted(by: Event.appliesBefore)
-        if let last = lastStable, Event.appliesBefore(incoming[0], last) {
-            throw StableOrderViolation(late: incoming[0].id, stable: last.id)
+        if let last = lastStable, incoming[0].place < last {
+            throw StableOrderViolation(late: incoming[0].id, stable: EventID(origin: last.origin, seq: last.seq))
         }
         if let last = tentative.last, Event.appliesBefore(incoming[0], last) {
             tentative = (tentative + incoming).sorted(by: Event.appliesBefore)
@@ -50,7 +53,7 @@ public struct ApplyOrder: Sendable {
         let settled = Array(tentative.prefix(count))
         tentative.removeFirst(count)
         stableCount += settled.count
-        if let last = settled.last { lastStable = last }
+        if let last = settled.last { lastStable = last.place }
         return settled
     }
 }

@@ -17,6 +17,8 @@ public struct PeerMessage: Sendable, Equatable {
         case rowsQuery(table: String, keys: [String])
         /// The rows asked for, as canonical JSON; an empty text means there is no such row.
         case rowsAnswer(table: String, rows: [String: String])
+        /// The sender's snapshot, for a receiver that pulled events it has folded.
+        case snapshot(Snapshot)
     }
 
     public var from: String

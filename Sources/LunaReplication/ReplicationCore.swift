@@ -8,12 +8,17 @@ public struct ReplicationCore: Sendable {
     public let me: String
     public private(set) var members: [String]
     /// Per origin, the highest seq held with no gap before it.
-    public private(set) var clock = VectorClock()
-    public private(set) var hybrid = HybridClock()
-    /// Every event held, per origin, in seq order (index = seq - 1).
-    private var held: [String: [Event]] = [:]
+    public internal(set) var clock = VectorClock()
+    public internal(set) var hybrid = HybridClock()
+    /// Every event held above the snapshot, per origin, in seq order (index = seq - folded seq - 1).
+    var held: [String: [Event]] = [:]
+    /// Per origin, the last event folded into the snapshot: events up to it are held no more.
+    public internal(set) var folded: [String: ChainHead] = [:]
+    /// When a snapshot last went to each peer: one goes at most every `snapshotInterval` pulls.
+    private var snapshotSent: [String: Int64] = [:]
+    public static let snapshotInterval: Int64 = 10
     /// Events that arrived ahead of a gap, per origin, until the gap fills.
-    private var early: [String: [UInt64: Event]] = [:]
+    var early: [String: [UInt64: Event]] = [:]
     /// The last clock and time each peer reported.
     var reports: [String: (clock: VectorClock, time: HybridTime)] = [:]
     /// The Merkle roots each peer last reported, with the clock they were taken at.
@@ -45,13 +50,17 @@ public struct ReplicationCore: Sendable {
         public var ceiling: HybridTime?
         /// Messages of a Merkle walk, for the controller to answer from its views.
         public var repair: [PeerMessage] = []
+        /// A peer that lacks events folded here: the controller sends it the snapshot.
+        public var snapshotFor: String?
+        /// A snapshot a peer sent, for the controller to install if it brings anything new.
+        public var snapshot: Snapshot?
     }
 
-    /// A core over the events already in this controller's log and its last durable
-    /// ceiling (after a restart).
+    /// A core over the snapshot's heads, the events in this controller's log after them,
+    /// and its last durable ceiling (after a restart).
     public init(
-        me: String, members: [String], log: [Event] = [], ceiling: HybridTime = HybridTime(millis: 0),
-        pullInterval: Int64 = 1000, batchLimit: Int = 512
+        me: String, members: [String], folded: [String: ChainHead] = [:], log: [Event] = [],
+        ceiling: HybridTime = HybridTime(millis: 0), pullInterval: Int64 = 1000, batchLimit: Int = 512
     ) {
         self.me = me
         self.members = Array(Set(members).union([me])).sorted()
@@ -59,6 +68,8 @@ public struct ReplicationCore: Sendable {
         self.batchLimit = batchLimit
         self.ceiling = ceiling
         hybrid.observe(ceiling)
+        self.folded = folded
+        clock = VectorClock(folded.mapValues(\.seq))
         for event in log { _ = hold(event) }
     }
 
@@ -119,10 +130,18 @@ public struct ReplicationCore: Sendable {
             let pull = Outgoing(to: message.from, message: self.message(.pull))
             return Output(send: [pull], received: received, ceiling: takeRaisedCeiling())
         case .pull:
+            if lacksFolded(message.clock) {
+                guard physicalMillis >= (snapshotSent[message.from] ?? .min) &+ Self.snapshotInterval * pullInterval
+                else { return Output() }
+                snapshotSent[message.from] = physicalMillis
+                return Output(snapshotFor: message.from)
+            }
             let missing = self.missing(for: message.clock)
             guard !missing.isEmpty else { return Output() }
             let reply = Outgoing(to: message.from, message: self.message(.events(missing)))
             return Output(send: [reply], ceiling: takeRaisedCeiling())
+        case .snapshot(let snapshot):
+            return Output(snapshot: snapshot)
         case .treeQuery, .treeAnswer, .rowsQuery, .rowsAnswer:
             return Output(repair: [message])
         }
@@ -160,12 +179,17 @@ public struct ReplicationCore: Sendable {
         held.keys.sorted().flatMap { held[$0]! }
     }
 
+    /// True when a clock lacks events that are folded here: only a snapshot brings them.
+    func lacksFolded(_ other: VectorClock) -> Bool {
+        folded.contains { other[$0.key] < $0.value.seq }
+    }
+
     /// Events this controller holds that a clock lacks, oldest first per origin, at most a batch.
     func missing(for other: VectorClock) -> [Event] {
         var out: [Event] = []
         for origin in held.keys.sorted() {
             let events = held[origin]!
-            let from = Int(other[origin])
+            let from = Int(other[origin] - (folded[origin]?.seq ?? 0))
             guard from < events.count else { continue }
             out += events[from..<min(events.count, from + batchLimit - out.count)]
             if out.count >= batchLimit { break }
@@ -176,11 +200,13 @@ public struct ReplicationCore: Sendable {
     /// Holds an event if it is new and extends its origin's chain; returns every event
     /// that became contiguous by it. A different event under a seq already held, or one
     /// that does not chain onto the last held, is a fork: refused and reported once.
-    private mutating func hold(_ event: Event, from peer: String? = nil) -> [Event] {
+    mutating func hold(_ event: Event, from peer: String? = nil) -> [Event] {
         let have = clock[event.origin]
         guard event.seq > have else {
-            let mine = held[event.origin]![Int(event.seq) - 1]
-            if mine.checksum != event.checksum { noteFork(held: mine, received: event, from: peer) }
+            let base = folded[event.origin]?.seq ?? 0
+            guard event.seq > base else { return [] }
+            let mine = held[event.origin]![Int(event.seq - base) - 1]
+            if mine.checksum != event.checksum { noteFork(held: mine.checksum, received: event, from: peer) }
             return []
         }
         guard event.seq == have + 1 else {
@@ -191,8 +217,9 @@ public struct ReplicationCore: Sendable {
         var next: Event? = event
         while let current = next {
             let previous = held[current.origin]?.last
-            guard current.previousHash == (previous?.checksum ?? "") else {
-                noteFork(held: previous, received: current, from: peer)
+            let previousChecksum = previous?.checksum ?? folded[current.origin]?.checksum ?? ""
+            guard current.previousHash == previousChecksum else {
+                noteFork(held: previous?.checksum ?? folded[current.origin]?.checksum, received: current, from: peer)
                 break
             }
             held[current.origin, default: []].append(current)
@@ -204,9 +231,9 @@ public struct ReplicationCore: Sendable {
         return added
     }
 
-    private mutating func noteFork(held mine: Event?, received: Event, from peer: String?) {
+    mutating func noteFork(held mine: String?, received: Event, from peer: String?) {
         guard !forks.contains(where: { $0.event == received.id }) else { return }
-        forks.append(Fork(event: received.id, held: mine?.checksum, received: received.checksum, from: peer))
+        forks.append(Fork(event: received.id, held: mine, received: received.checksum, from: peer))
     }
 
     /// Two different histories of one origin: the same seq with different contents, or an

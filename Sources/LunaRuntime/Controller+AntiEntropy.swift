@@ -28,7 +28,12 @@ extension Controller {
             logger.warning(
                 "views differ from \(differing.joined(separator: ", ")) in \(tables.joined(separator: ", ")) at the same clock: rebuilding them from the log"
             )
-            rebuildFromHeldEvents(tentative: Set(order.tentative.map(\.id)))
+            do {
+                try rebuildFromHeldEvents(tentative: Set(order.tentative.map(\.id)))
+            } catch {
+                failure = LunaError(.unavailable, "Service unavailable: the views cannot be rebuilt: \(error)")
+                return
+            }
             writeRepairedViews()
             incidents.append(
                 "\(name): views differed from \(differing.joined(separator: ", ")) in \(tables.joined(separator: ", ")) at clock \(appliedClock.entries.sorted { $0.key < $1.key }); rebuilt from the log"
@@ -88,7 +93,7 @@ extension Controller {
         case .rowsAnswer(let table, let rows):
             guard walks[table] == message.from, message.clock == appliedClock, let kind = Table(rawValue: table) else { return }
             takeRows(rows, of: kind, from: message.from)
-        case .events, .pull:
+        case .events, .pull, .snapshot:
             break
         }
     }

@@ -24,6 +24,8 @@ extension Controller {
         if !output.received.isEmpty { take(output.received) }
         emit(output)
         for step in output.repair { handleRepair(step) }
+        if let peer = output.snapshotFor { sendSnapshot(to: peer) }
+        if let snapshot = output.snapshot { install(snapshot, from: message.from) }
         settle()
     }
 
@@ -137,21 +139,29 @@ extension Controller {
 
     /// Back to the stable state, then every tentative event again in the new order. After
     /// a restart the undo records of events applied before it are gone: then the state is
-    /// rebuilt from every event held instead.
+    /// rebuilt from the snapshot and every event held instead.
     private func rollBack(toApplyAgain events: [Event]) {
         guard unjournaled == 0 else {
             logger.notice("a late event sorts before events applied before the last restart: rebuilding the state")
-            rebuildFromHeldEvents(tentative: Set(events.map(\.id)))
+            do {
+                try rebuildFromHeldEvents(tentative: Set(events.map(\.id)))
+            } catch {
+                failure = LunaError(.unavailable, "Service unavailable: the state cannot be rebuilt: \(error)")
+            }
             return
         }
         state.undoTentative()
         for event in events { apply(event) }
     }
 
-    /// The state from every event held, in order; the `tentative` ones keep undo records.
-    func rebuildFromHeldEvents(tentative: Set<EventID>) {
-        var rebuilt = ClusterState()
-        for event in (core.heldEvents + unreleased).sorted(by: Event.appliesBefore) {
+    /// The state from the snapshot (`given`, else the one on disk) and every event held
+    /// after it, in order; the `tentative` ones keep undo records.
+    func rebuildFromHeldEvents(tentative: Set<EventID>, snapshot given: Snapshot? = nil) throws {
+        let snapshot = try given ?? SnapshotFile.read(path: directory.snapshot)
+        var rebuilt = try ClusterState(snapshot: snapshot)
+        appliedClock = snapshot.clock
+        let after = (core.heldEvents + unreleased).filter { $0.seq > snapshot.heads[$0.origin]?.seq ?? 0 }
+        for event in after.sorted(by: Event.appliesBefore) {
             let result = registry.apply(event, to: &rebuilt, tentative: tentative.contains(event.id))
             if case .applied(.rejected(let error)) = result {
                 outcomes[event.id] = error.message

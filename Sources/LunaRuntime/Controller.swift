@@ -44,6 +44,8 @@ public actor Controller {
     /// The clocks at which a drift was repaired by a rebuild, and reported as lasting.
     var repairedAt: VectorClock?
     var reportedDrift: VectorClock?
+    /// True while a compaction runs: no second one starts, and no peer's snapshot is installed.
+    var compacting = false
     /// Tables being walked down to their differing rows, and the peer they are taken from.
     var walks: [String: String] = [:]
     /// The Merkle tree of each table, brought up to date from the rows touched since.
@@ -76,7 +78,8 @@ public actor Controller {
         (outgoing, outbox) = AsyncStream.makeStream(of: Outgoing.self)
         try FileManager.default.createDirectory(atPath: directory.path, withIntermediateDirectories: true)
         key = try ClusterKey.loadOrCreate(path: directory.clusterKey)
-        let opened = try EventLog.open(path: directory.log, fsync: fsync)
+        let snapshot = try SnapshotFile.read(path: directory.snapshot)
+        let opened = try EventLog.open(path: directory.log, fsync: fsync, folded: snapshot.heads)
         if opened.truncatedBytes > 0 {
             logger.warning(
                 "cut a torn tail of \(opened.truncatedBytes) bytes off \(directory.log): a write that was never acknowledged")
@@ -89,7 +92,7 @@ public actor Controller {
             logger.notice("views hold \(loaded.clock.entries), the log \(logClock.entries): rebuilding the views from the log")
             try directory.removeViews()
             store = try ViewStore(path: directory.views)
-            let result = try Replayer.rebuild(opened.events, into: store, registry: registry)
+            let result = try Replayer.rebuild(opened.events, after: snapshot, into: store, registry: registry)
             if let reason = result.stoppedAt {
                 // Nothing behind an event this build cannot apply is applied, and no write is
                 // taken on a state that is missing it.
@@ -104,9 +107,9 @@ public actor Controller {
         state.tracksTouched = true
         appliedClock = loaded.clock
         core = ReplicationCore(
-            me: name, members: loaded.state.keys(.controller) + peers + [name], log: opened.events,
+            me: name, members: loaded.state.keys(.controller) + peers + [name], folded: snapshot.heads, log: opened.events,
             ceiling: try HybridCeiling.read(directory), pullInterval: pullInterval)
-        order.restore(opened.events)
+        order.restore(opened.events, after: snapshot.last)
         unjournaled = opened.events.count
     }
 

@@ -11,6 +11,8 @@ public struct DataDirectory: Sendable {
     }
 
     public var log: String { path + "/log/events.lunalog" }
+    /// The state the log goes on from: every event folded by compaction (or taken from a peer).
+    public var snapshot: String { path + "/log/snapshot.lunasnap" }
     public var views: String { path + "/views.sqlite" }
     public var clusterKey: String { path + "/cluster.key" }
 

@@ -1,4 +1,5 @@
 import Foundation
+import LunaLog
 import LunaModel
 
 /// The durable ceiling of this controller's hybrid clock (see `ReplicationCore.ceiling`):
@@ -16,21 +17,9 @@ enum HybridCeiling {
         return HybridTime(millis: millis)
     }
 
-    /// Writes to a temporary file, fsyncs, and renames over the old one: never half a number.
+    /// Never half a number: the file is replaced whole.
     static func write(_ time: HybridTime, _ directory: DataDirectory) throws {
-        let final = path(directory)
-        let temporary = final + ".new"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
-            throw CeilingError(description: "cannot write \(temporary): \(String(cString: strerror(errno)))")
-        }
-        let bytes = Array("\(time.millis)\n".utf8)
-        let written = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
-        let synced = fsync(descriptor) == 0
-        close(descriptor)
-        guard written == bytes.count, synced, rename(temporary, final) == 0 else {
-            throw CeilingError(description: "cannot write \(final): \(String(cString: strerror(errno)))")
-        }
+        try DurableFile.replace(path(directory), with: Array("\(time.millis)\n".utf8))
     }
 }
 

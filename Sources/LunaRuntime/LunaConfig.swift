@@ -9,6 +9,8 @@ public struct LunaConfig: Sendable {
     public var dataDirectory: String
     public var bootstrap: String?
     public var fsync: Bool
+    /// How old, in milliseconds, a stable event is before compaction folds it into the snapshot.
+    public var compactAge: Int64
     public var username: String
     public var password: String
     public var secretKey: String
@@ -67,6 +69,10 @@ public struct LunaConfig: Sendable {
         guard let fsync = ["yes": true, "true": true, "no": false, "false": false][fsyncText.lowercased()] else {
             throw ini.failure("DATA", "FSYNC", "= \(fsyncText) must be yes or no")
         }
+        let ageText = ini.value("DATA", "COMPACT_AGE") ?? "1h"
+        guard let compactAge = parseAge(ageText) else {
+            throw ini.failure("DATA", "COMPACT_AGE", "= \(ageText) is not a duration like 1h, 30m, 90s or 0s")
+        }
         let expiry = ini.value("API", "EXPIRY") ?? "24h"
         guard let lifetime = parseDuration(expiry) else {
             throw ini.failure("API", "EXPIRY", "= \(expiry) is not a duration like 24h, 30m or 3600s")
@@ -78,6 +84,7 @@ public struct LunaConfig: Sendable {
             name: name, bind: ini.value("API", "BIND") ?? "127.0.0.1", port: overrides.port ?? filePort,
             dataDirectory: try overrides.dataDirectory ?? resolve(required("DATA", "DIRECTORY")),
             bootstrap: overrides.bootstrap ?? ini.value("DATA", "BOOTSTRAP").map(resolve), fsync: fsync,
+            compactAge: compactAge,
             username: try required("API", "USERNAME"), password: try required("API", "PASSWORD"), secretKey: secret,
             tokenLifetime: lifetime, replication: replication)
     }
@@ -112,6 +119,15 @@ public struct LunaConfig: Sendable {
     static func parseMillis(_ text: String) -> Int64? {
         if text.hasSuffix("ms"), let value = Int64(text.dropLast(2)), value > 0 { return value }
         if text.hasSuffix("s"), let value = Int64(text.dropLast()), value > 0 { return value * 1000 }
+        return nil
+    }
+
+    /// An age in milliseconds: `1h`, `30m`, `90s`, `500ms`, or `0s` (fold every stable event).
+    static func parseAge(_ text: String) -> Int64? {
+        for (suffix, unit) in [("ms", Int64(1)), ("h", 3_600_000), ("m", 60_000), ("s", 1000)] where text.hasSuffix(suffix) {
+            guard let value = Int64(text.dropLast(suffix.count)), value >= 0, value <= Int64.max / unit else { return nil }
+            return value * unit
+        }
         return nil
     }
 

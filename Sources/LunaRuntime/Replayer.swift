@@ -16,10 +16,12 @@ public struct Replayer {
         public var stoppedAt: String?
     }
 
+    /// Applies `events` to `start`, a state that holds what `clock` says (a snapshot's).
     public static func replay(
-        _ events: [Event], into start: ClusterState = ClusterState(), registry: IntentRegistry = .current
+        _ events: [Event], into start: ClusterState = ClusterState(), clock: VectorClock = VectorClock(),
+        registry: IntentRegistry = .current
     ) -> Result {
-        var result = Result(state: start, clock: VectorClock(), applied: 0, rejections: [])
+        var result = Result(state: start, clock: clock, applied: 0, rejections: [])
         for event in events.sorted(by: Event.appliesBefore) {
             switch registry.apply(event, to: &result.state) {
             case .upgradeNeeded(let reason):
@@ -34,9 +36,12 @@ public struct Replayer {
         return result
     }
 
-    /// Rebuilds a view database from events, writing every row once at the end.
-    public static func rebuild(_ events: [Event], into store: ViewStore, registry: IntentRegistry = .current) throws -> Result {
-        var result = replay(events, registry: registry)
+    /// Rebuilds a view database from a snapshot and the events after it, writing every row
+    /// once at the end.
+    public static func rebuild(
+        _ events: [Event], after snapshot: Snapshot = Snapshot(), into store: ViewStore, registry: IntentRegistry = .current
+    ) throws -> Result {
+        var result = replay(events, into: try ClusterState(snapshot: snapshot), clock: snapshot.clock, registry: registry)
         try store.write(&result.state, clock: result.clock, rejections: result.rejections)
         return result
     }

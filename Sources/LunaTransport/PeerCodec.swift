@@ -39,6 +39,9 @@ public enum PeerCodec {
             fields["type"] = "rows-answer"
             fields["table"] = .string(table)
             fields["rows"] = .object(rows.mapValues(JSONValue.string))
+        case .snapshot(let snapshot):
+            fields["type"] = "snapshot"
+            fields["snapshot"] = snapshot.jsonValue
         }
         let raw = JSONValue.object(fields).canonicalBytes
         let count = UInt32(raw.count)
@@ -74,6 +77,11 @@ public enum PeerCodec {
             case "rows-query":
                 body = .rowsQuery(table: try text(json["table"]), keys: try (json["keys"]?.arrayValue ?? []).map(text))
             case "rows-answer": body = .rowsAnswer(table: try text(json["table"]), rows: try strings(json["rows"]))
+            case "snapshot":
+                guard let value = json["snapshot"], let snapshot = Snapshot(json: value) else {
+                    throw Failure(description: "a peer message holds an unreadable snapshot")
+                }
+                body = .snapshot(snapshot)
             default: throw Failure(description: "a peer message of unknown type")
             }
             return PeerMessage(

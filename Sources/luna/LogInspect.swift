@@ -72,9 +72,17 @@ struct LogInspect: AsyncParsableCommand {
         if let limit { shown = follow ? Array(shown.suffix(limit)) : Array(shown.prefix(limit)) }
         shown.forEach(show)
         guard follow else { return }
+        var identity = file.identity()
         while true {
             try await Task.sleep(for: .milliseconds(500))
-            let next = try file.read(from: scan.validLength, heads: scan.heads)
+            let before = file.identity()
+            var next = try? file.read(from: scan.validLength, heads: scan.heads)
+            if next == nil || before != identity || file.identity() != before {
+                // A compaction rewrote the log: read the new file whole, past what was shown.
+                identity = file.identity()
+                next = try file.read(folded: scan.heads.merging(try file.snapshot().heads) { $0.seq >= $1.seq ? $0 : $1 })
+            }
+            guard let next else { continue }
             next.events.filter(matches).forEach(show)
             try? FileHandle.standardOutput.synchronize()
             scan.validLength = next.validLength

@@ -35,19 +35,21 @@ struct LogReplay: AsyncParsableCommand {
     /// Returns false when `--verify` finds a difference.
     private func replay() throws -> Bool {
         let directory = DataDirectory(data.path)
-        var events = try LogFile(directory: directory).read().events
+        let file = LogFile(directory: directory)
+        let snapshot = try file.snapshot()
+        var events = try file.read(folded: snapshot.heads).events
         if verify {
             guard until == nil else {
                 throw CommandFailure(description: "--verify compares the whole log with the live views; it takes no --until")
             }
-            return try verifyViews(directory, events)
+            return try verifyViews(directory, events, after: snapshot)
         }
         if let until {
-            events = try cut(events, until)
+            events = try cut(events, until, after: snapshot)
         }
         let path = output ?? directory.path + "/replay.sqlite"
         try ViewStore.removeFiles(at: path)
-        let result = try Replayer.rebuild(events, into: ViewStore(path: path))
+        let result = try Replayer.rebuild(events, after: snapshot, into: ViewStore(path: path))
         print(
             "replayed \(result.applied) events into \(path)\(result.rejections.isEmpty ? "" : ", \(result.rejections.count) rejected")"
         )
@@ -55,8 +57,13 @@ struct LogReplay: AsyncParsableCommand {
         return true
     }
 
-    private func cut(_ events: [Event], _ until: String) throws -> [Event] {
+    private func cut(_ events: [Event], _ until: String, after snapshot: Snapshot) throws -> [Event] {
         let ordered = events.sorted(by: Event.appliesBefore)
+        let compacted = CommandFailure(
+            description: "--until \(until) lies before the last event folded into the snapshot "
+                + "(\(snapshot.last.map { "\($0.origin):\($0.seq) at \($0.time)" } ?? "")): compaction keeps no history before it")
+        if let id = EventID(until), id.seq <= snapshot.heads[id.origin]?.seq ?? 0 { throw compacted }
+        if let millis = TimeArgument.millis(until), let last = snapshot.last, millis < last.time.millis { throw compacted }
         if let id = EventID(until) {
             guard let index = ordered.firstIndex(where: { $0.id == id }) else {
                 throw CommandFailure(description: "--until \(until): event \(id) is not in the log")
@@ -71,7 +78,7 @@ struct LogReplay: AsyncParsableCommand {
     }
 
     /// Rebuilds what the live views say they hold, from scratch, and compares table by table.
-    private func verifyViews(_ directory: DataDirectory, _ events: [Event]) throws -> Bool {
+    private func verifyViews(_ directory: DataDirectory, _ events: [Event], after snapshot: Snapshot) throws -> Bool {
         guard FileManager.default.fileExists(atPath: directory.views) else {
             throw CommandFailure(description: "\(directory.views) does not exist: there are no live views to verify")
         }
@@ -81,10 +88,12 @@ struct LogReplay: AsyncParsableCommand {
         try ViewStore.removeFiles(at: scratch)
         defer { try? ViewStore.removeFiles(at: scratch) }
         let store = try ViewStore(path: scratch)
-        _ = try Replayer.rebuild(covered, into: store)
+        _ = try Replayer.rebuild(covered, after: snapshot, into: store)
         let rebuilt = try store.merkleRoots()
         var equal = rebuilt.clock == live.clock
-        print("rebuilt \(covered.count) events from \(directory.log), the events the live views hold")
+        print(
+            "rebuilt \(covered.count) events from \(directory.log)\(snapshot.isEmpty ? "" : " on its snapshot"), the events the live views hold"
+        )
         for table in LunaDomain.Table.allCases {
             let same = rebuilt.roots[table] == live.roots[table]
             equal = equal && same

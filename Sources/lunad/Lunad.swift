@@ -74,7 +74,7 @@ struct Lunad: AsyncParsableCommand {
                     "lunad \(settings.name) serving http://\(settings.bind):\(settings.port), data in \(settings.dataDirectory)")
             },
             logger: logger)
-        var services: [any Service] = [api]
+        var services: [any Service] = [api, CompactionService(controller: controller, age: settings.compactAge, logger: logger)]
         if let replication {
             let tls = try PeerTLS(certificates: ClusterCertificates(folder: replication.certificates), controller: settings.name)
             services.append(

@@ -1,0 +1,25 @@
+import Logging
+import LunaRuntime
+import ServiceLifecycle
+
+/// Runs compaction now and then: every eighth of the age, at least every ten minutes, at
+/// most every second. The log then holds at most about the age's worth of stable events.
+struct CompactionService: Service {
+    let controller: Controller
+    let age: Int64
+    let logger: Logger
+
+    func run() async throws {
+        let interval = min(max(age / 8, 1000), 600_000)
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try await Task.sleep(for: .milliseconds(interval))
+                do {
+                    try await controller.compact(olderThan: age)
+                } catch {
+                    logger.error("compaction failed: \(error)")
+                }
+            }
+        }
+    }
+}
