@@ -87,7 +87,7 @@ let package = Package(
         .executableTarget(
             name: "lunad",
             dependencies: [
-                "LunaRuntime", "LunaAPI", "LunaTransport",
+                "LunaModel", "LunaRuntime", "LunaAPI", "LunaTransport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -28,6 +28,22 @@ public struct ClusterKey: SecretSealer {
         return ClusterKey(key: key)
     }
 
+    /// The key itself, to hand to a controller that joins.
+    public var bytes: [UInt8] { key.withUnsafeBytes { Array($0) } }
+
+    /// Writes a key received on joining; an existing different key is never replaced.
+    public static func install(_ bytes: [UInt8], path: String) throws {
+        guard bytes.count == 32 else { throw ClusterKeyError(path: path, reason: "the key received is not 32 bytes") }
+        if let existing = FileManager.default.contents(atPath: path) {
+            guard Array(existing) == bytes else {
+                throw ClusterKeyError(path: path, reason: "it holds another cluster's key; move it aside to join this cluster")
+            }
+            return
+        }
+        guard FileManager.default.createFile(atPath: path, contents: Data(bytes), attributes: [.posixPermissions: 0o600])
+        else { throw ClusterKeyError(path: path, reason: "it cannot be created") }
+    }
+
     public func seal(_ clear: String) -> String {
         let box = try! AES.GCM.seal(Data(clear.utf8), using: key)
         return Self.prefix + box.combined!.base64EncodedString()

@@ -160,6 +160,7 @@ public actor Controller {
         appliedClock.advance(name, to: event.seq)
         do {
             _ = try order.add([event])
+            refreshMembers()
             try store.write(&state, clock: appliedClock)
         } catch {
             return try fail("the views could not be written (\(error)); restart lunad to rebuild them from the log")

@@ -25,6 +25,8 @@ public struct LunaConfig: Sendable {
         /// Peer controller names and the `host:port` of their replication listeners.
         public var peers: [String: String]
         public var pullInterval: Int64
+        /// The host:port peers reach this controller's listener at (told them on joining).
+        public var advertise: String
     }
 
     public struct Overrides: Sendable {
@@ -89,7 +91,7 @@ public struct LunaConfig: Sendable {
             tokenLifetime: lifetime, replication: replication)
     }
 
-    /// `[REPLICATION]`: PORT, CERTIFICATES, PEERS (`name=host:port, …`), PULL_INTERVAL.
+    /// `[REPLICATION]`: PORT, CERTIFICATES, PEERS (`name=host:port, …`), PULL_INTERVAL, BIND, ADVERTISE.
     static func readReplication(_ ini: IniFile, resolve: (String) -> String, bind: String) throws -> Replication? {
         guard let portText = ini.value("REPLICATION", "PORT") else { return nil }
         guard let port = Int(portText), (1...65535).contains(port) else {
@@ -111,9 +113,16 @@ public struct LunaConfig: Sendable {
         guard let interval = parseMillis(intervalText) else {
             throw ini.failure("REPLICATION", "PULL_INTERVAL", "= \(intervalText) is not a duration like 1s or 250ms")
         }
+        let listenOn = ini.value("REPLICATION", "BIND") ?? bind
+        let advertise = ini.value("REPLICATION", "ADVERTISE") ?? "\(listenOn):\(port)"
+        guard !["0.0.0.0:", "[::]:", ":::"].contains(where: advertise.hasPrefix) else {
+            throw ini.failure(
+                "REPLICATION", "ADVERTISE",
+                "is needed when BIND listens on every address: the host:port peers reach this controller at")
+        }
         return Replication(
-            bind: ini.value("REPLICATION", "BIND") ?? bind, port: port, certificates: resolve(certificates), peers: peers,
-            pullInterval: interval)
+            bind: listenOn, port: port, certificates: resolve(certificates), peers: peers, pullInterval: interval,
+            advertise: advertise)
     }
 
     static func parseMillis(_ text: String) -> Int64? {

@@ -10,7 +10,8 @@ extension ClusterState {
         for (name, rows) in snapshot.tables {
             guard let table = Table(rawValue: name) else {
                 throw LunaError(
-                    .unavailable, "Service unavailable: the snapshot holds table \(name), which this build does not know: upgrade")
+                    .unavailable, "Service unavailable: the snapshot holds table \(name), which this build does not know: upgrade"
+                )
             }
             for (key, row) in rows { put(table, key, row) }
         }

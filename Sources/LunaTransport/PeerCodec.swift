@@ -43,19 +43,27 @@ public enum PeerCodec {
             fields["type"] = "snapshot"
             fields["snapshot"] = snapshot.jsonValue
         }
-        let raw = JSONValue.object(fields).canonicalBytes
+        return framed(JSONValue.object(fields))
+    }
+
+    /// A JSON value as it crosses between controllers: its length, then lz4.
+    static func framed(_ value: JSONValue) -> [UInt8] {
+        let raw = value.canonicalBytes
         let count = UInt32(raw.count)
         return [UInt8(count & 0xFF), UInt8(count >> 8 & 0xFF), UInt8(count >> 16 & 0xFF), UInt8(count >> 24)]
             + LZ4Block.compress(raw)
     }
 
-    public static func decode(_ bytes: [UInt8]) throws(Failure) -> PeerMessage {
+    static func unframed(_ bytes: [UInt8]) throws -> JSONValue {
         guard bytes.count >= 4 else { throw Failure(description: "a peer message shorter than its header") }
         let length = Int(bytes[0]) | Int(bytes[1]) << 8 | Int(bytes[2]) << 16 | Int(bytes[3]) << 24
         guard length <= 512 << 20 else { throw Failure(description: "a peer message claims \(length) bytes") }
+        return try JSONParser.parse(try LZ4Block.decompress(bytes[4...], originalSize: length))
+    }
+
+    public static func decode(_ bytes: [UInt8]) throws(Failure) -> PeerMessage {
         do {
-            let raw = try LZ4Block.decompress(bytes[4...], originalSize: length)
-            let json = try JSONParser.parse(raw)
+            let json = try unframed(bytes)
             guard let from = json["from"]?.stringValue, let clockFields = json["clock"]?.objectValue,
                 case .array(let hlc)? = json["hlc"], hlc.count == 2, case .int(let millis) = hlc[0],
                 case .int(let counter) = hlc[1], counter >= 0, counter <= Int(UInt32.max)

@@ -1,17 +1,36 @@
 import Hummingbird
 import HummingbirdTLS
 import Logging
+import LunaModel
 import LunaReplication
+import NIOCore
 
 /// The replication listener: HTTPS with mutual TLS on its own port, one route that hands
 /// each decoded message to the controller.
 public enum PeerListener {
     public static let maxMessage = 512 << 20
 
+    /// `join` admits a controller (name, address) and returns what it starts from.
     public static func application(
-        bind: String, port: Int, tls: PeerTLS, logger: Logger, receive: @escaping @Sendable (PeerMessage) async -> Void
+        bind: String, port: Int, tls: PeerTLS, logger: Logger, receive: @escaping @Sendable (PeerMessage) async -> Void,
+        join: @escaping @Sendable (String, String) async throws(LunaError) -> PeerJoin.Answer
     ) throws -> some ApplicationProtocol {
         let router = Router()
+        router.post(RouterPath(PeerJoin.path)) { request, _ -> Response in
+            let body = try await request.body.collect(upTo: 1 << 16)
+            guard let json = try? JSONParser.parse(Array(body.readableBytesView)), let name = json["name"]?.stringValue,
+                let address = json["address"]?.stringValue
+            else { return text(.badRequest, "Invalid request: a join names the controller and its address") }
+            do throws(LunaError) {
+                let answer = try await join(name, address)
+                logger.notice("admitted controller \(name), reached at \(address)")
+                return Response(
+                    status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(bytes: PeerJoin.encode(answer))))
+            } catch {
+                logger.warning("refused to admit controller \(name): \(error.message)")
+                return text(error.kind == .unavailable ? .serviceUnavailable : .badRequest, error.message)
+            }
+        }
         router.post("/replication/messages") { request, _ -> Response in
             let body = try await request.body.collect(upTo: maxMessage)
             do {
@@ -26,5 +45,9 @@ public enum PeerListener {
         return Application(
             router: router, server: try .tls(tlsConfiguration: tls.server),
             configuration: .init(address: .hostname(bind, port: port), serverName: "lunad-replication"), logger: logger)
+    }
+
+    private static func text(_ status: HTTPResponse.Status, _ message: String) -> Response {
+        Response(status: status, body: ResponseBody(byteBuffer: ByteBuffer(string: message)))
     }
 }

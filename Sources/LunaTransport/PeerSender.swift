@@ -3,12 +3,15 @@ import Foundation
 import Logging
 import LunaReplication
 import NIOCore
+import Synchronization
 
 /// Carries outgoing peer messages over HTTPS with mutual TLS. A message that cannot be
 /// delivered is dropped: the next pull brings what it carried.
 public final class PeerSender: Sendable {
     let client: HTTPClient
     let peers: [String: String]
+    /// Addresses of members that joined later, from the replicated controller rows.
+    let learned = Mutex<[String: String]>([:])
     let logger: Logger
 
     /// `peers` maps controller names to `host:port` of their replication listeners.
@@ -18,6 +21,11 @@ public final class PeerSender: Sendable {
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         self.peers = peers
         self.logger = logger
+    }
+
+    /// Takes the addresses the replicated state gives; the configured ones stay first.
+    public func learn(_ addresses: [String: String]) {
+        learned.withLock { $0 = addresses }
     }
 
     /// Sends every message from `outgoing` until it ends: at most `lanes` at a time to
@@ -45,12 +53,14 @@ public final class PeerSender: Sendable {
     }
 
     func send(_ item: Outgoing) async {
-        guard let address = peers[item.to] else { return }
+        guard let address = peers[item.to] ?? learned.withLock({ $0[item.to] }) else { return }
         var request = HTTPClientRequest(url: "https://\(address)/replication/messages")
         request.method = .POST
         request.body = .bytes(ByteBuffer(bytes: PeerCodec.encode(item.message)))
         do {
-            let response = try await client.execute(request, timeout: .seconds(3))
+            // A snapshot may be large; everything else is small and should be quick.
+            let isSnapshot = if case .snapshot = item.message.body { true } else { false }
+            let response = try await client.execute(request, timeout: .seconds(isSnapshot ? 120 : 3))
             _ = try await response.body.collect(upTo: 1 << 20)
             if response.status != .noContent {
                 logger.warning("peer \(item.to) answered \(response.status.code) to a replication message")

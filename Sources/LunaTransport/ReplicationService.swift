@@ -13,6 +13,8 @@ extension PeerSender {
 public protocol ReplicationSource: Sendable {
     var outgoing: AsyncStream<Outgoing> { get }
     func tick() async
+    /// Where to reach members that joined after the configuration was written.
+    var peerAddresses: [String: String] { get async }
 }
 
 struct ReplicationService<Source: ReplicationSource>: Service {
@@ -26,6 +28,7 @@ struct ReplicationService<Source: ReplicationSource>: Service {
                 group.addTask {
                     while !Task.isCancelled {
                         await source.tick()
+                        sender.learn(await source.peerAddresses)
                         try? await Task.sleep(for: .milliseconds(100))
                     }
                 }

@@ -40,7 +40,8 @@ final class BenchCluster: @unchecked Sendable {
             pullInterval: pullInterval)
         let tls = try PeerTLS(certificates: ClusterCertificates(folder: directory + "/certs"), controller: name)
         let listener = try PeerListener.application(
-            bind: "127.0.0.1", port: port(name), tls: tls, logger: logger, receive: { await controller.receive($0) })
+            bind: "127.0.0.1", port: port(name), tls: tls, logger: logger, receive: { await controller.receive($0) },
+            join: { (name, address) throws(LunaError) in try await controller.admit(name, address: address) })
         let addresses = Dictionary(uniqueKeysWithValues: peers.map { ($0, "127.0.0.1:\(port($0))") })
         let sender = PeerSender(peers: addresses, tls: tls, logger: logger).service(for: controller)
         let group = ServiceGroup(

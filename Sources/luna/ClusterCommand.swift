@@ -5,7 +5,7 @@ import LunaTransport
 struct ClusterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cluster", abstract: "Set up and watch replication between controllers.",
-        subcommands: [ClusterCerts.self, ClusterStatusCommand.self])
+        subcommands: [ClusterCerts.self, ClusterJoin.self, ClusterStatusCommand.self])
 }
 
 /// Creates the cluster CA and the controllers' certificates for mutual TLS.

@@ -61,7 +61,8 @@ struct LogReplay: AsyncParsableCommand {
         let ordered = events.sorted(by: Event.appliesBefore)
         let compacted = CommandFailure(
             description: "--until \(until) lies before the last event folded into the snapshot "
-                + "(\(snapshot.last.map { "\($0.origin):\($0.seq) at \($0.time)" } ?? "")): compaction keeps no history before it")
+                + "(\(snapshot.last.map { "\($0.origin):\($0.seq) at \($0.time)" } ?? "")): compaction keeps no history before it"
+        )
         if let id = EventID(until), id.seq <= snapshot.heads[id.origin]?.seq ?? 0 { throw compacted }
         if let millis = TimeArgument.millis(until), let last = snapshot.last, millis < last.time.millis { throw compacted }
         if let id = EventID(until) {

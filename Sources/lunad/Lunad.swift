@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import LunaAPI
+import LunaModel
 import LunaRuntime
 import LunaTransport
 import ServiceLifecycle
@@ -80,7 +81,8 @@ struct Lunad: AsyncParsableCommand {
             services.append(
                 try PeerListener.application(
                     bind: replication.bind, port: replication.port, tls: tls, logger: logger,
-                    receive: { await controller.receive($0) }))
+                    receive: { await controller.receive($0) },
+                    join: { (name, address) throws(LunaError) in try await controller.admit(name, address: address) }))
             services.append(PeerSender(peers: replication.peers, tls: tls, logger: logger).service(for: controller))
             logger.notice(
                 "replicating on port \(replication.port) with \(replication.peers.keys.sorted().joined(separator: ", "))")

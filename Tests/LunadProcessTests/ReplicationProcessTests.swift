@@ -12,6 +12,9 @@ struct ReplicationProcessTests {
     struct LocalCluster {
         let directory = LunadProcess.temporaryDirectory("cluster")
         let base = 20000 + Int.random(in: 0..<200) * 100
+        /// Whether controllers reach each other through the per-link ports a test can cut.
+        var linkPorts = true
+        var compactAge = "1h"
 
         @discardableResult
         func run(_ arguments: [String]) throws -> (exit: Int32, output: String) {
@@ -19,7 +22,10 @@ struct ReplicationProcessTests {
             process.executableURL = LunadProcess.root.appendingPathComponent("Deploy/local-cluster")
             process.arguments = arguments
             process.environment = ProcessInfo.processInfo.environment.merging(
-                ["LUNA_CLUSTER_DIR": directory, "LUNA_BUILD": "debug", "LUNA_PORT_BASE": String(base), "LUNA_LINK_PORTS": "1"]
+                [
+                    "LUNA_CLUSTER_DIR": directory, "LUNA_BUILD": "debug", "LUNA_PORT_BASE": String(base),
+                    "LUNA_LINK_PORTS": linkPorts ? "1" : "0", "LUNA_COMPACT_AGE": compactAge,
+                ]
             ) { $1 }
             // A file, not a pipe: the controllers the script starts outlive it, and a pipe
             // they might inherit would never reach end-of-file.
@@ -37,8 +43,8 @@ struct ReplicationProcessTests {
         }
 
         /// The last lines each controller logged, for a failure message.
-        func logTails() -> String {
-            (1...3).map { index in
+        func logTails(_ count: Int = 3) -> String {
+            (1...count).map { index in
                 let log = (try? String(contentsOfFile: directory + "/c\(index)/lunad.log", encoding: .utf8)) ?? ""
                 return "c\(index):\n" + log.split(separator: "\n").suffix(15).joined(separator: "\n")
             }.joined(separator: "\n")
@@ -154,6 +160,52 @@ struct ReplicationProcessTests {
         #expect(status["members"]?.arrayValue?.map { $0["name"]?.stringValue ?? "" }.sorted() == ["c1", "c2", "c3"])
         #expect(status["members"]?.arrayValue?.allSatisfy { $0["insync"] == .bool(true) && $0["lag_events"] == .int(0) } == true)
         for proxy in links.values { await proxy.close() }
+    }
+
+    /// A fourth controller joins a running trio whose logs were compacted: it starts from
+    /// a member's snapshot, pulls the tail, takes writes, and every member reaches it.
+    @Test func aControllerJoinsFromASnapshotAndTheLogTail() async throws {
+        var cluster = LocalCluster()
+        cluster.linkPorts = false
+        cluster.compactAge = "0s"
+        defer {
+            _ = try? cluster.run(["down"])
+            try? FileManager.default.removeItem(atPath: cluster.directory)
+        }
+        #expect(try cluster.run(["up", "3"]).exit == 0)
+        let apis = (1...3).map(cluster.api)
+        for number in 0..<20 {
+            var created = false
+            for _ in 0..<50 where !created {
+                created = await Self.create("before\(number)", on: apis[number % 3])
+                if !created { try await Task.sleep(for: .milliseconds(100)) }
+            }
+        }
+        let snapshot = cluster.directory + "/c1/data/log/snapshot.lunasnap"
+        for _ in 0..<300 where !FileManager.default.fileExists(atPath: snapshot) {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(FileManager.default.fileExists(atPath: snapshot), "c1 compacted its log\n\(cluster.logTails())")
+
+        let joined = try cluster.run(["join", "c4"])
+        #expect(joined.exit == 0, "\(joined.output)")
+        #expect(joined.output.contains("snapshot"), "\(joined.output)")
+        let again = try LunadProcess.luna(["cluster", "join", "--config", cluster.directory + "/c4/luna.ini"])
+        #expect(again.exit != 0 && again.output.contains("holds a cluster already"), "\(again.output)")
+
+        let all = (1...4).map(cluster.api)
+        var created = false
+        for _ in 0..<100 where !created {
+            created = await Self.create("fromc4", on: all[3])
+            if !created { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(created, "c4 takes writes once in sync\n\(cluster.logTails(4))")
+        _ = await Self.create("afterjoin", on: apis[0])
+        let (converged, listings) = try await Self.converge(all, expected: 4 + 20 + 2)
+        #expect(converged, "the four hold \(listings.map(\.count)) nodes\n\(cluster.logTails(4))")
+        let status = try LunadProcess.luna(["cluster", "status", "--url", "http://127.0.0.1:\(cluster.base + 1)", "--json"])
+        let members = (try? JSONParser.parse(status.output.trimmingCharacters(in: .whitespacesAndNewlines)))?["members"]
+        #expect(members?.arrayValue?.map { $0["name"]?.stringValue ?? "" }.sorted() == ["c1", "c2", "c3", "c4"])
     }
 
     @Test func aPeerWithACertificateFromAnotherCAIsRefused() async throws {

@@ -18,6 +18,8 @@ enum ClusterIntents {
         fields: [
             "ipaddress": .address, "network": .reference(.network), "serverport": .integer,
             "beacon": .bool, "shadow": .bool, "vendor": .text, "status": .text,
+            // Where peers reach its replication listener (host:port), set by `luna cluster join`.
+            "replication_address": .text,
         ])
 
     static let all: [IntentHandler] = [update, controller, master]
