@@ -17,14 +17,18 @@ extension ReplicationCore {
     /// The time before which the order can no longer change here. Any event this
     /// controller has not seen sorts at or after it: each peer has reported a time, and
     /// this controller holds everything that peer had made durable by then, so whatever
-    /// else the peer writes carries that time or a later one. Nil until every peer has reported.
+    /// else the peer writes carries that time or a later one. Nil until every peer has reported,
+    /// and while a peer holds more of this controller's own events than it does (its data
+    /// directory was wiped or restored from an old copy): those sort early, and are still to come.
     public var stableTime: HybridTime? {
         // This controller's own term is bounded by its durable ceiling: a time never sent is
         // not covered by it, and a restart below such a time could write events sorting
         // before ones declared stable (found by the Promela model).
         var bound = min(reportedTime, ceiling)
         for peer in peers {
-            guard let report = reports[peer], clock[peer] >= report.clock[peer] else { return nil }
+            guard let report = reports[peer], clock[peer] >= report.clock[peer], clock[me] >= report.clock[me] else {
+                return nil
+            }
             bound = min(bound, report.time)
         }
         return bound

@@ -61,4 +61,23 @@ struct SnapshotCoreTests {
         #expect(core.heldEvents.map(\.seq) == [5], "a's held events up to the snapshot's head go")
         #expect(core.clock == VectorClock(["a": 5, "d": 2]))
     }
+
+    /// A controller whose data directory was wiped lacks its own old events, which sort
+    /// early: while a peer holds more of them than it does, nothing is stable here.
+    @Test func aControllerMissingItsOwnEventsSettlesNothingUntilItHasThem() {
+        var core = ReplicationCore(me: "c", members: ["a", "c"])
+        let fromA = PeerMessage(
+            from: "a", clock: VectorClock(["a": 1, "c": 2]), time: HybridTime(millis: 100), body: .events([Self.chained(1)]))
+        _ = core.receive(fromA, physicalMillis: 200)
+        _ = core.tick(physicalMillis: 200)
+        #expect(core.clock == VectorClock(["a": 1]))
+        #expect(core.stableTime == nil, "a holds c:1 and c:2, which c lost")
+        #expect(!core.isStable(Self.chained(1)))
+        let own = PeerMessage(
+            from: "a", clock: VectorClock(["a": 1, "c": 2]), time: HybridTime(millis: 100),
+            body: .events([Self.chained(1, origin: "c"), Self.chained(2, origin: "c")]))
+        _ = core.receive(own, physicalMillis: 201)
+        #expect(core.clock == VectorClock(["a": 1, "c": 2]))
+        #expect(core.isStable(Self.chained(1)))
+    }
 }
