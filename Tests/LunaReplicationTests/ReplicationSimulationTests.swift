@@ -14,12 +14,16 @@ struct ReplicationSimulationTests {
         var rollbacks = 0
         var restarts = 0
         var rejected = 0
+        var compactions = 0
+        var installed = 0
         for seed in Self.seeds {
             var simulation = Simulation(seed: seed)
             simulation.run()
             rollbacks += simulation.names.reduce(0) { $0 + simulation.controllers[$1]!.rollbacks }
             restarts += simulation.names.reduce(0) { $0 + simulation.controllers[$1]!.restarts }
             rejected += simulation.rejectedOnReplay
+            compactions += simulation.names.reduce(0) { $0 + simulation.controllers[$1]!.compactions }
+            installed += simulation.names.reduce(0) { $0 + simulation.controllers[$1]!.snapshotsInstalled }
             let problems = simulation.check()
             guard !problems.isEmpty else { continue }
             failures += 1
@@ -36,6 +40,8 @@ struct ReplicationSimulationTests {
             #expect(rollbacks > Self.seeds.count, "few late events rolled the views back: \(rollbacks)")
             #expect(restarts > Self.seeds.count / 2, "few crashes and restarts: \(restarts)")
             #expect(rejected > 0, "no concurrent conflicting write was rejected on replay")
+            #expect(compactions > Self.seeds.count, "few compactions: \(compactions)")
+            #expect(installed > 0, "no controller ever needed a peer's snapshot")
         }
     }
 }

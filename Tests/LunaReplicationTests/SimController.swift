@@ -2,9 +2,9 @@ import LunaDomain
 import LunaModel
 import LunaReplication
 
-/// One controller in the simulation: the pure core, a durable log, and views kept in
-/// the one order with rollback, the way lunad keeps them. A crash loses everything
-/// but the log: whatever was received or written but not yet made durable.
+/// One controller in the simulation: the pure core, a durable log and snapshot, and views
+/// kept in the one order with rollback, the way lunad keeps them. A crash loses everything
+/// but the log and the snapshot: whatever was received or written but not yet made durable.
 struct SimController {
     let name: String
     let members: [String]
@@ -16,12 +16,15 @@ struct SimController {
     /// Written here and applied, waiting for the group commit: acknowledged (and handed to
     /// the core) only once durable, as lunad does.
     var unreleased: [Event] = []
+    /// What compaction folded (or a peer's snapshot brought): durable, like the log.
+    var snapshot = Snapshot()
     var order = ApplyOrder()
     /// The views: stable events applied, then the tentative ones.
     var state = ClusterState()
     var stableState = ClusterState()
-    /// Every event id this controller ever declared stable, in order, across restarts.
-    var stableHistory: [EventID] = []
+    /// Every event id this controller ever declared stable, by its place in the stable
+    /// order, across restarts (places a snapshot brought are not known here).
+    var stableHistory: [Int: EventID] = [:]
     /// How many events became stable since the last restart.
     private var settledSinceStart = 0
     var up = true
@@ -31,6 +34,8 @@ struct SimController {
     /// How often the views rolled back to the stable state, and how often this controller restarted.
     var rollbacks = 0
     var restarts = 0
+    var compactions = 0
+    var snapshotsInstalled = 0
 
     init(name: String, members: [String], log: [Event]) {
         self.name = name
@@ -42,7 +47,8 @@ struct SimController {
 
     /// What a restart does: the core and the views rebuilt from what is durable.
     mutating func restart() {
-        core = ReplicationCore(me: name, members: members, log: log, ceiling: ceiling, pullInterval: 200)
+        core = ReplicationCore(
+            me: name, members: members, folded: snapshot.heads, log: log, ceiling: ceiling, pullInterval: 200)
         unflushed = []
         unreleased = []
         rebuild()
@@ -50,12 +56,14 @@ struct SimController {
         restarts += 1
     }
 
+    /// The views from the snapshot and the events after it, as a start-up builds them.
     private mutating func rebuild() {
-        settledSinceStart = 0
+        settledSinceStart = snapshot.heads.values.reduce(0) { $0 + Int($1.seq) }
         order = ApplyOrder()
-        state = ClusterState()
-        stableState = ClusterState()
-        apply(log)
+        order.restore([], after: snapshot.last)
+        state = try! ClusterState(snapshot: snapshot)
+        stableState = state
+        apply(log + unreleased)
         settle()
     }
 
@@ -82,7 +90,38 @@ struct SimController {
     mutating func receive(_ message: PeerMessage, now: Int64) -> [Outgoing] {
         let output = core.receive(message, physicalMillis: now)
         unflushed += output.received
-        return durable(output)
+        var send = durable(output)
+        if let peer = output.snapshotFor { send += durable(core.send(.snapshot(snapshot), to: peer)) }
+        if let snapshot = output.snapshot { install(snapshot) }
+        return send
+    }
+
+    /// Folds every settled event into the snapshot, as lunad's compaction does with age 0:
+    /// settled events are a prefix per origin, and the stable views are their state.
+    mutating func compact() {
+        let firstTentative = order.tentative.first?.place
+        var heads = snapshot.heads
+        for event in log where firstTentative.map({ event.place < $0 }) ?? true {
+            heads[event.origin] = ChainHead(seq: event.seq, checksum: event.checksum)
+        }
+        guard heads != snapshot.heads else { return }
+        snapshot = stableState.snapshot(heads: heads, last: order.lastStable)
+        core.fold(upTo: heads)
+        log.removeAll { $0.seq <= heads[$0.origin]?.seq ?? 0 }
+        compactions += 1
+    }
+
+    /// A peer's snapshot, taken when it brings events this controller lacks.
+    private mutating func install(_ received: Snapshot) {
+        guard core.isNewer(received), core.refusal(of: received) == nil else { return }
+        snapshot = received
+        let released = core.install(received)
+        let folded = { (event: Event) in event.seq <= received.heads[event.origin]?.seq ?? 0 }
+        log.removeAll(where: folded)
+        unflushed.removeAll(where: folded)
+        unflushed += released
+        rebuild()
+        snapshotsInstalled += 1
     }
 
     mutating func tick(now: Int64) -> [Outgoing] {
@@ -97,7 +136,7 @@ struct SimController {
 
     /// Makes received and local events durable; applies the received ones, and hands the
     /// local ones to the core, which pushes them. Returns the local events now acknowledged.
-    mutating func flush(now: Int64) -> (acknowledged: [EventID], send: [Outgoing]) {
+    mutating func flush(now: Int64) -> (acknowledged: [Event], send: [Outgoing]) {
         let events = unflushed
         unflushed = []
         log += events
@@ -108,7 +147,7 @@ struct SimController {
             send += durable(core.appendLocal(event, physicalMillis: now))
         }
         defer { unreleased = [] }
-        return (unreleased.map(\.id), send)
+        return (unreleased, send)
     }
 
     mutating func apply(_ events: [Event]) {
@@ -135,13 +174,12 @@ struct SimController {
         let core = self.core
         for event in order.settle({ core.isStable($0) }) {
             _ = IntentRegistry.current.apply(event, to: &stableState)
-            if settledSinceStart < stableHistory.count {
-                if stableHistory[settledSinceStart] != event.id {
-                    violations.append(
-                        "\(name): stable event \(settledSinceStart) was \(stableHistory[settledSinceStart]), now \(event.id)")
+            if let recorded = stableHistory[settledSinceStart] {
+                if recorded != event.id {
+                    violations.append("\(name): stable event \(settledSinceStart) was \(recorded), now \(event.id)")
                 }
             } else {
-                stableHistory.append(event.id)
+                stableHistory[settledSinceStart] = event.id
             }
             settledSinceStart += 1
         }

@@ -1,11 +1,10 @@
-import LunaDomain
 import LunaModel
 
 /// A snapshot's rows as a cluster state, and back.
 extension ClusterState {
     /// The state a snapshot holds, every row marked for the store. A table this build does
     /// not know stops here: applying events on a state missing it would diverge from the peers.
-    init(snapshot: Snapshot) throws(LunaError) {
+    public init(snapshot: Snapshot) throws(LunaError) {
         self.init()
         for (name, rows) in snapshot.tables {
             guard let table = Table(rawValue: name) else {
@@ -17,7 +16,7 @@ extension ClusterState {
         }
     }
 
-    func snapshot(heads: [String: ChainHead], last: EventPlace?) -> Snapshot {
+    public func snapshot(heads: [String: ChainHead], last: EventPlace?) -> Snapshot {
         var tables: [String: [String: [String: JSONValue]]] = [:]
         for table in Table.allCases {
             let rows = rows(table)
