@@ -136,8 +136,16 @@ public struct Bootstrap {
     }
 
     /// Writes the steps through the controller, after `check` has passed.
+    /// The controller seeding must be one the file names: it would otherwise wait forever
+    /// to be in sync with a member that never answers.
     public func seed(_ controller: Controller) async throws {
         try check()
+        let named = steps.filter { $0.intent == "Controller.update" }.map(\.object)
+        guard named.contains(controller.name) else {
+            throw IniFile.Failure(
+                description: "bootstrap: [HOSTS] names the controllers \(named.joined(separator: ", ")), not this one, "
+                    + "\(controller.name) ([CONTROLLER] NAME in luna.ini): name it in [HOSTS] or set NAME to one of them")
+        }
         for step in steps {
             do {
                 _ = try await controller.submit(

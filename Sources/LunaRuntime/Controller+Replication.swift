@@ -109,18 +109,23 @@ extension Controller {
             case .reapply(let events):
                 rollBack(toApplyAgain: events)
             }
-            refreshMembers()
-            // Rejections are results: recorded with the event, the same on every controller.
-            let now = physicalMillis()
-            for (id, rejection) in outcomes { requests.outcome(of: id, rejection: rejection, at: now) }
-            let rejections = outcomes.compactMap { id, message in message.map { (id, $0) } }
-            let accepted = outcomes.compactMap { id, message in message == nil ? id : nil }
-            outcomes = [:]
-            try store.write(&state, clock: appliedClock, rejections: rejections, accepted: accepted)
+            try writeViewsAndOutcomes()
         } catch {
             failure = LunaError(.unavailable, "Service unavailable: \(error)")
             logger.error("replication stopped: \(error)")
         }
+    }
+
+    /// Writes the views, with the outcome of every event applied since the last write:
+    /// rejections are results, recorded with the event, the same on every controller.
+    func writeViewsAndOutcomes() throws {
+        refreshMembers()
+        let now = physicalMillis()
+        for (id, rejection) in outcomes { requests.outcome(of: id, rejection: rejection, at: now) }
+        let rejections = outcomes.compactMap { id, message in message.map { (id, $0) } }
+        let accepted = outcomes.compactMap { id, message in message == nil ? id : nil }
+        outcomes = [:]
+        try store.write(&state, clock: appliedClock, rejections: rejections, accepted: accepted)
     }
 
     private func apply(_ event: Event) {

@@ -79,11 +79,7 @@ extension Controller {
             order = ApplyOrder()
             order.restore(kept, after: snapshot.last)
             try rebuildFromHeldEvents(tentative: Set(kept.map(\.id)), snapshot: snapshot)
-            refreshMembers()
-            let rejections = outcomes.compactMap { id, message in message.map { (id, $0) } }
-            let accepted = outcomes.compactMap { id, message in message == nil ? id : nil }
-            outcomes = [:]
-            try store.write(&state, clock: appliedClock, rejections: rejections, accepted: accepted)
+            try writeViewsAndOutcomes()
         } catch {
             failure = LunaError(.unavailable, "Service unavailable: \(peer)'s snapshot could not be installed: \(error)")
             logger.error("\(error)")

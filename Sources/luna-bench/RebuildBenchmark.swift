@@ -43,9 +43,9 @@ struct RebuildBenchmark: AsyncParsableCommand {
     /// A log of node creates, changes, interface edits and deletes, written through a
     /// controller (fsync off: only the rebuild is timed).
     private func generate(into directory: DataDirectory) async throws {
-        let controller = try Controller(directory: directory, name: "bench", fsync: false)
+        let controller = try Controller(directory: directory, name: "controller", fsync: false)
         try await Bootstrap(path: BenchController.root.appendingPathComponent("Config/bootstrap.ini").path).seed(controller)
-        var written = await controller.appliedClock["bench"]
+        var written = await controller.appliedClock["controller"]
         var created = 0
         while written < UInt64(events) {
             let step = Int(written) % 10
@@ -58,7 +58,7 @@ struct RebuildBenchmark: AsyncParsableCommand {
                 }
             _ = try? await controller.submit(intent, object: node, body: body, actor: "bench", requestID: "bench")
             if step < 4 { created += 1 }
-            written = await controller.appliedClock["bench"]
+            written = await controller.appliedClock["controller"]
         }
         await controller.close()
     }

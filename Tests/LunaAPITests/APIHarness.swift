@@ -17,11 +17,16 @@ struct APIHarness {
     let tokens: TokenAuthority
     let directory: String
 
-    /// `name` is the controller's own; the shipped bootstrap.ini seeds one called `controller`.
-    static func make(name: String = "c1") async throws -> APIHarness {
+    /// The shipped bootstrap.ini seeds one controller, `controller`. Any other `name` runs on
+    /// the data that one seeded (a data directory moved to a host the views do not name).
+    static func make(name: String = "controller") async throws -> APIHarness {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("luna-api-\(UUID())").path
-        let controller = try Controller(directory: DataDirectory(directory), name: name, fsync: false)
+        var controller = try Controller(directory: DataDirectory(directory), name: "controller", fsync: false)
         try await Bootstrap(path: root.appendingPathComponent("Config/bootstrap.ini").path).seed(controller)
+        if name != "controller" {
+            await controller.close()
+            controller = try Controller(directory: DataDirectory(directory), name: name, fsync: false)
+        }
         let tokens = await TokenAuthority(
             secret: "0123456789abcdef0123456789abcdef", username: "luna", password: "luna", lifetime: 3600)
         return APIHarness(controller: controller, tokens: tokens, directory: directory)

@@ -26,7 +26,7 @@ struct RequestStatusTests {
             #expect(stream.body?["status"] == 200)
             let lines = stream.message.components(separatedBy: ";;")
             #expect(lines.count == 2, "\(stream.message)")
-            #expect(lines.first?.contains(" :: Node.update node009: applied as event c1:") == true)
+            #expect(lines.first?.contains(" :: Node.update node009: applied as event controller:") == true)
             #expect(lines.last?.hasSuffix("is stable: applied for good") == true)
 
             let drained = try await client.get("/config/status/add-node-9", token: "")

@@ -69,9 +69,7 @@ struct CompactionTests {
         #expect(await cluster.inSync())
         try await Self.write(cluster, "b", count: 5)
         #expect(await cluster.converge())
-        await cluster.stop("c3")
-        try FileManager.default.removeItem(atPath: cluster.root + "/c3")
-        try cluster.start("c3")
+        try await cluster.wipe("c3")
         #expect(await cluster.converge())
         let after = try await cluster.controller("c1").merkleRoots()
         for name in cluster.names {

@@ -57,6 +57,13 @@ struct InProcessClusterTests {
             await controller?.close()
         }
 
+        /// Stops a controller, removes its data directory and starts it again empty.
+        func wipe(_ name: String) async throws {
+            await stop(name)
+            try FileManager.default.removeItem(atPath: root + "/" + name)
+            try start(name)
+        }
+
         /// Waits until every controller takes writes (has caught up with its peers).
         func inSync(seconds: Double = 30) async -> Bool {
             let deadline = ContinuousClock.now + .seconds(seconds)
@@ -170,9 +177,7 @@ struct InProcessClusterTests {
         try cluster.start("c2")
         #expect(await cluster.converge())
 
-        await cluster.stop("c3")
-        try FileManager.default.removeItem(atPath: cluster.root + "/c3")
-        try cluster.start("c3")
+        try await cluster.wipe("c3")
         #expect(await cluster.converge())
         let after = try await cluster.controller("c1").merkleRoots()
         for name in cluster.names {
@@ -268,8 +273,10 @@ struct InProcessClusterTests {
         #expect(refused?.kind == .unavailable)
         #expect(refused?.message.contains("not in sync yet: still catching up with c2") == true)
 
-        await controller.receive(
-            PeerMessage(from: "c2", clock: await controller.appliedClock, time: HybridTime(millis: 1), body: .pull))
+        for peer in ["c2", "c3"] {
+            await controller.receive(
+                PeerMessage(from: peer, clock: await controller.appliedClock, time: HybridTime(millis: 1), body: .pull))
+        }
         _ = try await controller.submit("Node.update", object: "n1", body: ["group": "compute"], actor: "t", requestID: "r")
 
         let other = try Controller(directory: DataDirectory(directory + "-b"), name: "c9", fsync: false, peers: ["c8"])
