@@ -16,8 +16,8 @@ final class BenchCluster: @unchecked Sendable {
     private let logger: Logger
     private let lock = NSLock()
     private var controllers: [String: Controller] = [:]
-    private var groups: [ServiceGroup] = []
-    private var tasks: [Task<Void, Never>] = []
+    private var groups: [String: ServiceGroup] = [:]
+    private var tasks: [String: Task<Void, Never>] = [:]
 
     init(names: [String]) throws {
         self.names = names
@@ -48,8 +48,8 @@ final class BenchCluster: @unchecked Sendable {
             configuration: .init(services: [.init(service: listener), .init(service: sender)], logger: logger))
         lock.withLock {
             controllers[name] = controller
-            groups.append(group)
-            tasks.append(Task { try? await group.run() })
+            groups[name] = group
+            tasks[name] = Task { try? await group.run() }
         }
         return controller
     }
@@ -82,11 +82,24 @@ final class BenchCluster: @unchecked Sendable {
     }
 
     func stop() async {
-        let (groups, tasks, controllers) = lock.withLock { (self.groups, self.tasks, self.controllers) }
-        for group in groups { await group.triggerGracefulShutdown() }
-        for task in tasks { await task.value }
-        for controller in controllers.values { await controller.close() }
+        for name in lock.withLock({ Array(controllers.keys) }) { await stop(name) }
         try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// Stops one controller: its listener, its sender, its files closed.
+    func stop(_ name: String) async {
+        let (group, task, controller) = lock.withLock {
+            (groups.removeValue(forKey: name), tasks.removeValue(forKey: name), controllers.removeValue(forKey: name))
+        }
+        await group?.triggerGracefulShutdown()
+        await task?.value
+        await controller?.close()
+    }
+
+    /// Stops one controller and removes its data directory.
+    func wipe(_ name: String) async throws {
+        await stop(name)
+        try FileManager.default.removeItem(atPath: directory + "/" + name)
     }
 
     private func port(_ name: String) -> Int {
