@@ -15,12 +15,16 @@ public enum PeerListener {
         bind: String, port: Int, tls: PeerTLS, logger: Logger, receive: @escaping @Sendable (PeerMessage) async -> Void,
         join: @escaping @Sendable (String, String) async throws(LunaError) -> PeerJoin.Answer
     ) throws -> some ApplicationProtocol {
-        let router = Router()
-        router.post(RouterPath(PeerJoin.path)) { request, _ -> Response in
+        let router = Router(context: PeerRequestContext.self)
+        router.post(RouterPath(PeerJoin.path)) { request, context -> Response in
             let body = try await request.body.collect(upTo: 1 << 16)
             guard let json = try? JSONParser.parse(Array(body.readableBytesView)), let name = json["name"]?.stringValue,
                 let address = json["address"]?.stringValue
             else { return text(.badRequest, "Invalid request: a join names the controller and its address") }
+            guard let presented = await context.peerName(), presented == name else {
+                logger.warning("refused a join as \(name): the certificate presented is not \(name)'s")
+                return text(.forbidden, "Forbidden: a controller joins with its own certificate, and this one is not \(name)'s")
+            }
             do throws(LunaError) {
                 let answer = try await join(name, address)
                 logger.notice("admitted controller \(name), reached at \(address)")
@@ -31,10 +35,14 @@ public enum PeerListener {
                 return text(error.kind == .unavailable ? .serviceUnavailable : .badRequest, error.message)
             }
         }
-        router.post("/replication/messages") { request, _ -> Response in
+        router.post("/replication/messages") { request, context -> Response in
             let body = try await request.body.collect(upTo: maxMessage)
             do {
                 let message = try PeerCodec.decode(Array(body.readableBytesView))
+                guard let presented = await context.peerName(), presented == message.from else {
+                    logger.warning("refused a replication message from \(message.from): the certificate presented is not its own")
+                    return Response(status: .forbidden)
+                }
                 await receive(message)
                 return Response(status: .noContent)
             } catch {

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import LunaModel
+import LunaReplication
 import LunaTransport
 import NIOCore
 import Testing
@@ -224,14 +225,27 @@ struct ReplicationProcessTests {
         #expect(genuine == 400, "a member's certificate reaches the route (and an empty body is refused there)")
         let refused = try? await Self.post(url, tls: PeerTLS(certificates: ClusterCertificates(folder: rogue), controller: "c2"))
         #expect(refused == nil, "a certificate from another CA must not get through the handshake")
+
+        // A member's certificate speaks for that member only.
+        #expect(
+            try LunadProcess.luna(["cluster", "certs", "--out", cluster.directory + "/certs", "--controllers", "c2"]).exit == 0)
+        let c2 = try PeerTLS(certificates: ClusterCertificates(folder: cluster.directory + "/certs"), controller: "c2")
+        let message = { (from: String) in
+            PeerCodec.encode(PeerMessage(from: from, clock: VectorClock(), time: HybridTime(millis: 1), body: .pull))
+        }
+        #expect(try await Self.post(url, tls: c2, body: message("c2")) == 204)
+        #expect(try await Self.post(url, tls: c2, body: message("c3")) == 403, "c2's certificate cannot speak for c3")
+        let join = "https://127.0.0.1:\(cluster.base + 101)/replication/join"
+        let asC5 = JSONValue.object(["name": "c5", "address": "127.0.0.1:1"]).canonicalBytes
+        #expect(try await Self.post(join, tls: c2, body: asC5) == 403, "nor join as c5")
     }
 
-    static func post(_ url: String, tls: PeerTLS) async throws -> UInt {
+    static func post(_ url: String, tls: PeerTLS, body: [UInt8] = []) async throws -> UInt {
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls.client))
         defer { _ = client.shutdown() }
         var request = HTTPClientRequest(url: url)
         request.method = .POST
-        request.body = .bytes(ByteBuffer())
+        request.body = .bytes(ByteBuffer(bytes: body))
         let response = try await client.execute(request, timeout: .seconds(5))
         return response.status.code
     }
