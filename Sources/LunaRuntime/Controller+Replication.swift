@@ -21,8 +21,10 @@ extension Controller {
         }
         let output = core.receive(message, physicalMillis: physicalMillis())
         reportForks()
-        if !output.received.isEmpty { take(output.received) }
+        // Replies first: while this controller logs and applies a batch, the peer already
+        // prepares the next one (the core holds the events, as its clock says).
         emit(output)
+        if !output.received.isEmpty { take(output.received) }
         for step in output.repair { handleRepair(step) }
         if let peer = output.snapshotFor { sendSnapshot(to: peer) }
         if let snapshot = output.snapshot { install(snapshot, from: message.from) }

@@ -18,13 +18,17 @@ struct PeerQueue {
     mutating func add(_ message: PeerMessage) {
         switch message.body {
         case .events(let new):
-            guard case .events(let waiting)? = events?.body, waiting.count + new.count <= Self.eventLimit else {
+            guard case .events(var waiting)? = events?.body, waiting.count + new.count <= Self.eventLimit else {
                 if events != nil { dropped += 1 }
                 events = new.count <= Self.eventLimit ? message : nil
                 return
             }
+            // The waiting message lets go of its events first, so they grow in place rather
+            // than being copied whole for every event that joins them.
+            events = nil
+            waiting += new
             var merged = message
-            merged.body = .events(waiting + new)
+            merged.body = .events(waiting)
             events = merged
         case .pull:
             if pull != nil { dropped += 1 }
