@@ -132,11 +132,11 @@ struct ReplicationBenchmark: AsyncParsableCommand {
             folded += try await source.compact(olderThan: 0)
             try await Task.sleep(for: .milliseconds(50))
         }
-        let compacted = ContinuousClock.now
         try await cluster.wipe("y")
+        let restarted = ContinuousClock.now
         try cluster.start("y", fsync: true)
         try await cluster.caughtUp(["y"], with: "x", seconds: 600)
-        let rejoin = Self.seconds(ContinuousClock.now - compacted)
+        let rejoin = Self.seconds(ContinuousClock.now - restarted)
         await cluster.stop()
         print(
             "replication: the same controller, wiped, rejoined from a snapshot of \(folded) folded events "
