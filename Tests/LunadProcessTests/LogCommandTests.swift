@@ -50,6 +50,52 @@ struct LogCommandTests {
 
     }
 
+    /// With COMPACT_AGE = 0s the log keeps only what is not yet stable: inspect shows what
+    /// is left, replay and a restart start from the snapshot, and no replay stops before it.
+    @Test func aCompactedLogIsReadOnTopOfItsSnapshot() async throws {
+        let directory = LunadProcess.temporaryDirectory("compacted")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let shipped = try String(
+            contentsOfFile: LunadProcess.root.appendingPathComponent("Config/luna.ini").path, encoding: .utf8)
+        let config = directory + "-luna.ini"
+        defer { try? FileManager.default.removeItem(atPath: config) }
+        try shipped.replacingOccurrences(of: "COMPACT_AGE = 1h", with: "COMPACT_AGE = 0s")
+            .replacingOccurrences(
+                of: "BOOTSTRAP = bootstrap.ini",
+                with: "BOOTSTRAP = "
+                    + LunadProcess.root.appendingPathComponent("Config/bootstrap.ini").path
+            )
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        var lunad = LunadProcess(dataDirectory: directory)
+        lunad.config = config
+        #expect(try await lunad.start() == nil)
+        for index in 0..<5 {
+            let body: JSONValue = ["config": ["node": .object(["c\(index)": ["group": "compute-group"]])]]
+            #expect(try await lunad.post("/config/node/c\(index)", body).status == 201)
+        }
+        let snapshot = directory + "/log/snapshot.lunasnap"
+        var left = Int.max
+        for _ in 0..<100 where left > 0 {
+            try await Task.sleep(for: .milliseconds(200))
+            let inspect = try LunadProcess.luna(["log", "inspect", "--data-dir", directory])
+            left = inspect.output.split(separator: "\n").count
+        }
+        #expect(FileManager.default.fileExists(atPath: snapshot))
+        #expect(left == 0, "every stable event folded: the log is empty")
+        lunad.stop()
+
+        let verify = try LunadProcess.luna(["log", "replay", "--data-dir", directory, "--verify"])
+        #expect(verify.exit == 0, "\(verify.output)")
+        #expect(verify.output.contains("on its snapshot"))
+        let early = try LunadProcess.luna(["log", "replay", "--data-dir", directory, "--until", "controller:3"])
+        #expect(early.exit == 1)
+        #expect(early.output.contains("compaction keeps no history before it"))
+        try FileManager.default.removeItem(atPath: directory + "/views.sqlite")
+        #expect(try await lunad.start() == nil)
+        #expect(try await lunad.get("/config/node/c4").status == 200, "rebuilt from the snapshot")
+        lunad.stop()
+    }
+
     /// A hand edit of the views (or disk rot) is what --verify exists to find.
     @Test func verifyFindsAViewThatDiffersFromTheLog() async throws {
         let directory = LunadProcess.temporaryDirectory("verify")

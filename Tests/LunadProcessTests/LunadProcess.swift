@@ -17,6 +17,9 @@ final class LunadProcess: @unchecked Sendable {
     private(set) var output = ""
     private var token: String?
 
+    /// The luna.ini it runs with: the shipped one unless a test writes its own.
+    var config = LunadProcess.root.appendingPathComponent("Config/luna.ini").path
+
     init(dataDirectory: String, port: Int = LunadProcess.freePort()) {
         self.dataDirectory = dataDirectory
         self.port = port
@@ -27,7 +30,7 @@ final class LunadProcess: @unchecked Sendable {
     @discardableResult
     func start(extraArguments: [String] = [], bootstrap: Bool = true) async throws -> (exit: Int32, output: String)? {
         var arguments = [
-            "--config", Self.root.appendingPathComponent("Config/luna.ini").path, "--data-dir", dataDirectory, "--port",
+            "--config", config, "--data-dir", dataDirectory, "--port",
             String(port),
         ]
         if !bootstrap { arguments += ["--bootstrap", "/nonexistent/bootstrap.ini"] }
