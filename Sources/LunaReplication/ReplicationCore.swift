@@ -174,6 +174,9 @@ public struct ReplicationCore: Sendable {
         reports[peer]
     }
 
+    /// How many events are held (those after the snapshot).
+    public var heldCount: Int { held.values.reduce(0) { $0 + $1.count } }
+
     /// Every event held, origin by origin.
     public var heldEvents: [Event] {
         held.keys.sorted().flatMap { held[$0]! }

@@ -23,6 +23,9 @@ public struct ClusterStatus: Sendable {
     /// clock, false when one at the same clock differs (drift), nil while clocks differ.
     public var merkle: [String: Bool?]
     public var incidents: [String]
+    /// Events in this controller's log, and per origin the last one folded into its snapshot.
+    public var logEvents: Int
+    public var folded: VectorClock
 
     public var json: JSONValue {
         .object([
@@ -39,6 +42,9 @@ public struct ClusterStatus: Sendable {
             "stable": stableTime.map { .string($0.description) } ?? .null,
             "merkle": .object(merkle.mapValues { $0.map(JSONValue.bool) ?? .null }),
             "incidents": .array(incidents.map(JSONValue.string)),
+            "log": .object([
+                "events": .int(logEvents), "folded": .object(folded.entries.mapValues { .int(Int($0)) }),
+            ]),
         ])
     }
 }

@@ -38,7 +38,8 @@ extension Controller {
         }
         return ClusterStatus(
             controller: name, members: members, stableTime: core.stableTime, merkle: merkle,
-            incidents: incidents + (failure.map { [$0.message] } ?? []))
+            incidents: incidents + (failure.map { [$0.message] } ?? []),
+            logEvents: core.heldCount + unreleased.count, folded: VectorClock(core.folded.mapValues(\.seq)))
     }
 
     func role(of member: String) -> String {

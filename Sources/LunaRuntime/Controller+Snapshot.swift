@@ -33,7 +33,7 @@ extension Controller {
         }.value
         core.fold(upTo: heads)
         try log.rewrite(keeping: core.heldEvents + unreleased, after: heads)
-        logger.info("folded \(folding.count) events into the snapshot; the log keeps \(core.heldEvents.count + unreleased.count)")
+        logger.info("folded \(folding.count) events into the snapshot; the log keeps \(core.heldCount + unreleased.count)")
         return folding.count
     }
 

@@ -85,6 +85,12 @@ struct ClusterStatusCommand: AsyncParsableCommand {
                     ? "  views: every table agrees on every member"
                     : "  views: clocks still differ, agreement not known for \(unknown.count) tables")
                 : "  views DIFFER in: \(differing.joined(separator: ", "))")
+        let folded = (status["log"]?["folded"]?.objectValue ?? [:]).sorted { $0.key < $1.key }.map {
+            "\($0.key):\($0.value.canonicalText)"
+        }
+        lines.append(
+            "  log: \(status["log"]?["events"]?.canonicalText ?? "?") events"
+                + (folded.isEmpty ? ", nothing compacted yet" : " after the snapshot {\(folded.joined(separator: " "))}"))
         let incidents = status["incidents"]?.arrayValue ?? []
         lines.append(
             incidents.isEmpty

@@ -55,6 +55,8 @@ struct CompactionTests {
         let roots = try await cluster.controller("c1").merkleRoots()
         for name in cluster.names {
             #expect(try await cluster.controller(name).merkleRoots() == roots, "\(name) differs after compaction")
+            let log = await cluster.controller(name).clusterStatus().json["log"]
+            #expect(log?["events"] == 0 && log?["folded"]?["c2"] == 20, "\(name)'s status: \(log?.canonicalText ?? "")")
         }
 
         // A restart reads the snapshot and an empty log; with its views gone it rebuilds them from both.
