@@ -62,10 +62,12 @@ struct LogInspect: AsyncParsableCommand {
         }
         func show(_ event: Event) {
             let rejection = try? views?.rejection(of: event.id)
-            print(
+            // Written straight out, not through print's buffer: --follow into a pipe or a
+            // file shows each event as it comes.
+            let line =
                 json
-                    ? EventSummary.json(event, rejection: rejection).canonicalText
-                    : EventSummary.line(event, rejection: rejection))
+                ? EventSummary.json(event, rejection: rejection).canonicalText : EventSummary.line(event, rejection: rejection)
+            FileHandle.standardOutput.write(Data((line + "\n").utf8))
         }
         var shown = scan.events.filter(matches)
         if !oldestFirst, !follow { shown.reverse() }
@@ -84,7 +86,6 @@ struct LogInspect: AsyncParsableCommand {
             }
             guard let next else { continue }
             next.events.filter(matches).forEach(show)
-            try? FileHandle.standardOutput.synchronize()
             scan.validLength = next.validLength
             scan.heads = next.heads
         }

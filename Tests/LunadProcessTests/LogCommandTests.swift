@@ -55,17 +55,8 @@ struct LogCommandTests {
     @Test func aCompactedLogIsReadOnTopOfItsSnapshot() async throws {
         let directory = LunadProcess.temporaryDirectory("compacted")
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let shipped = try String(
-            contentsOfFile: LunadProcess.root.appendingPathComponent("Config/luna.ini").path, encoding: .utf8)
-        let config = directory + "-luna.ini"
+        let config = try Self.config(compactAge: "0s", beside: directory)
         defer { try? FileManager.default.removeItem(atPath: config) }
-        try shipped.replacingOccurrences(of: "COMPACT_AGE = 1h", with: "COMPACT_AGE = 0s")
-            .replacingOccurrences(
-                of: "BOOTSTRAP = bootstrap.ini",
-                with: "BOOTSTRAP = "
-                    + LunadProcess.root.appendingPathComponent("Config/bootstrap.ini").path
-            )
-            .write(toFile: config, atomically: true, encoding: .utf8)
         var lunad = LunadProcess(dataDirectory: directory)
         lunad.config = config
         #expect(try await lunad.start() == nil)
@@ -94,6 +85,57 @@ struct LogCommandTests {
         #expect(try await lunad.start() == nil)
         #expect(try await lunad.get("/config/node/c4").status == 200, "rebuilt from the snapshot")
         lunad.stop()
+    }
+
+    /// `--follow` goes on through compactions, which replace the log file: every event
+    /// shows once, into a file as it comes. Each stays 3 s in the log, far longer than
+    /// the half second between two reads.
+    @Test func followShowsEveryEventThroughCompactions() async throws {
+        let directory = LunadProcess.temporaryDirectory("follow")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let config = try Self.config(compactAge: "3s", beside: directory)
+        defer { try? FileManager.default.removeItem(atPath: config) }
+        var lunad = LunadProcess(dataDirectory: directory)
+        lunad.config = config
+        #expect(try await lunad.start() == nil)
+        let output = directory + "-follow.out"
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        _ = FileManager.default.createFile(atPath: output, contents: nil)
+        let follow = Process()
+        follow.executableURL = LunadProcess.binaries.appendingPathComponent("luna")
+        follow.arguments = ["log", "inspect", "--data-dir", directory, "--follow"]
+        follow.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+        try follow.run()
+        defer { follow.terminate() }
+        for index in 0..<6 {
+            let body: JSONValue = ["config": ["node": .object(["follow\(index)": ["group": "compute-group"]])]]
+            #expect(try await lunad.post("/config/node/follow\(index)", body).status == 201)
+            try await Task.sleep(for: .milliseconds(1500))
+        }
+        var shown: [Substring] = []
+        for _ in 0..<50 where shown.count < 6 {
+            try await Task.sleep(for: .milliseconds(200))
+            let text = try String(contentsOfFile: output, encoding: .utf8)
+            shown = text.split(separator: "\n").filter { $0.contains("Node.update  follow") }
+        }
+        #expect(shown.count == 6, "shown: \(shown)")
+        #expect(Set(shown.map { $0.split(separator: " ").first! }).count == 6, "each once: \(shown)")
+        #expect(FileManager.default.fileExists(atPath: directory + "/log/snapshot.lunasnap"), "compactions ran meanwhile")
+        lunad.stop()
+    }
+
+    /// A copy of the shipped luna.ini with another compaction age, beside `directory`.
+    static func config(compactAge: String, beside directory: String) throws -> String {
+        let shipped = try String(
+            contentsOfFile: LunadProcess.root.appendingPathComponent("Config/luna.ini").path, encoding: .utf8)
+        let config = directory + "-luna.ini"
+        try shipped.replacingOccurrences(of: "COMPACT_AGE = 1h", with: "COMPACT_AGE = \(compactAge)")
+            .replacingOccurrences(
+                of: "BOOTSTRAP = bootstrap.ini",
+                with: "BOOTSTRAP = " + LunadProcess.root.appendingPathComponent("Config/bootstrap.ini").path
+            )
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        return config
     }
 
     /// A hand edit of the views (or disk rot) is what --verify exists to find.
