@@ -22,17 +22,29 @@ public struct PeerMessage: Sendable, Equatable {
     }
 
     public var from: String
+    /// A random number drawn when the sender's data directory was created: a controller wiped
+    /// and started again is a new incarnation, whose reports replace the old one's.
+    public var incarnation: Int64
     public var clock: VectorClock
     public var time: HybridTime
+    /// The latest time the sender holds for the receiver: the most it heard from any of the
+    /// receiver's incarnations, and at least its own last stable event's time. A receiver
+    /// that lost its data (and its ceiling) starts its clock above it.
+    public var seen: HybridTime
     public var body: Body
     /// The sender's Merkle root per table, at `clock` (pulls carry them): equal clocks with
     /// unequal roots mean the views drifted apart.
     public var roots: [String: String]
 
-    public init(from: String, clock: VectorClock, time: HybridTime, body: Body, roots: [String: String] = [:]) {
+    public init(
+        from: String, incarnation: Int64 = 0, clock: VectorClock, time: HybridTime, seen: HybridTime = HybridTime(millis: 0),
+        body: Body, roots: [String: String] = [:]
+    ) {
         self.from = from
+        self.incarnation = incarnation
         self.clock = clock
         self.time = time
+        self.seen = seen
         self.body = body
         self.roots = roots
     }

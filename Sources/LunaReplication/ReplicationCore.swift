@@ -19,8 +19,17 @@ public struct ReplicationCore: Sendable {
     public static let snapshotInterval: Int64 = 10
     /// Events that arrived ahead of a gap, per origin, until the gap fills.
     var early: [String: [UInt64: Event]] = [:]
-    /// The last clock and time each peer reported.
+    /// The last clock and time each peer reported, from its latest incarnation.
     var reports: [String: (clock: VectorClock, time: HybridTime)] = [:]
+    /// Each peer's latest incarnation heard from.
+    private var incarnations: [String: Int64] = [:]
+    /// The latest time heard from each peer, in any incarnation: echoed back in `seen`.
+    private var heard: [String: HybridTime] = [:]
+    /// This controller's incarnation: when its data directory was created.
+    public let incarnation: Int64
+    /// The time of the last event this controller declared stable (or folded), set by the
+    /// controller: echoed in `seen`, so a peer that lost its data writes after it.
+    public var settledTime = HybridTime(millis: 0)
     /// The Merkle roots each peer last reported, with the clock they were taken at.
     public private(set) var peerRoots: [String: (clock: VectorClock, roots: [String: String])] = [:]
     /// This controller's own roots at `clock`, set by the controller before it pulls.
@@ -59,10 +68,11 @@ public struct ReplicationCore: Sendable {
     /// A core over the snapshot's heads, the events in this controller's log after them,
     /// and its last durable ceiling (after a restart).
     public init(
-        me: String, members: [String], folded: [String: ChainHead] = [:], log: [Event] = [],
+        me: String, members: [String], incarnation: Int64 = 0, folded: [String: ChainHead] = [:], log: [Event] = [],
         ceiling: HybridTime = HybridTime(millis: 0), pullInterval: Int64 = 1000, batchLimit: Int = 512
     ) {
         self.me = me
+        self.incarnation = incarnation
         self.members = Array(Set(members).union([me])).sorted()
         self.pullInterval = pullInterval
         self.batchLimit = batchLimit
@@ -105,7 +115,7 @@ public struct ReplicationCore: Sendable {
         _ = hybrid.tick(physicalMillis: physicalMillis)
         // Raised here too, with no peer to send to: the stable time never passes the ceiling.
         raiseCeilingIfPassed()
-        let send = peers.map { Outgoing(to: $0, message: message(.events([event]))) }
+        let send = peers.map { Outgoing(to: $0, message: message(.events([event]), to: $0)) }
         return Output(send: send, ceiling: takeRaisedCeiling())
     }
 
@@ -113,8 +123,9 @@ public struct ReplicationCore: Sendable {
     public mutating func receive(_ message: PeerMessage, physicalMillis: Int64) -> Output {
         guard members.contains(message.from), message.from != me else { return Output() }
         hybrid.observe(message.time)
+        hybrid.observe(message.seen)
         _ = hybrid.tick(physicalMillis: physicalMillis)
-        report(message.from, clock: message.clock, time: message.time)
+        report(message.from, incarnation: message.incarnation, clock: message.clock, time: message.time)
         if !message.roots.isEmpty { peerRoots[message.from] = (message.clock, message.roots) }
         defer { if clock.covers(message.clock) { caughtUpWith.insert(message.from) } }
         switch message.body {
@@ -127,7 +138,7 @@ public struct ReplicationCore: Sendable {
             guard events.count >= batchLimit, !received.isEmpty, !clock.covers(message.clock) else {
                 return Output(received: received)
             }
-            let pull = Outgoing(to: message.from, message: self.message(.pull))
+            let pull = Outgoing(to: message.from, message: self.message(.pull, to: message.from))
             return Output(send: [pull], received: received, ceiling: takeRaisedCeiling())
         case .pull:
             if lacksFolded(message.clock) {
@@ -138,7 +149,7 @@ public struct ReplicationCore: Sendable {
             }
             let missing = self.missing(for: message.clock)
             guard !missing.isEmpty else { return Output() }
-            let reply = Outgoing(to: message.from, message: self.message(.events(missing)))
+            let reply = Outgoing(to: message.from, message: self.message(.events(missing), to: message.from))
             return Output(send: [reply], ceiling: takeRaisedCeiling())
         case .snapshot(let snapshot):
             return Output(snapshot: snapshot)
@@ -150,7 +161,7 @@ public struct ReplicationCore: Sendable {
     /// A message of the controller's own (a step of a Merkle walk), stamped with this
     /// controller's clock and time.
     public mutating func send(_ body: PeerMessage.Body, to peer: String) -> Output {
-        Output(send: [Outgoing(to: peer, message: message(body))], ceiling: takeRaisedCeiling())
+        Output(send: [Outgoing(to: peer, message: message(body, to: peer))], ceiling: takeRaisedCeiling())
     }
 
     /// Time passes: every `pullInterval`, ask every peer for what this controller lacks.
@@ -158,9 +169,11 @@ public struct ReplicationCore: Sendable {
         guard pullDue(physicalMillis: physicalMillis) else { return Output() }
         lastPull = physicalMillis
         _ = hybrid.tick(physicalMillis: physicalMillis)
-        var pull = message(.pull)
-        pull.roots = roots
-        let send = peers.map { Outgoing(to: $0, message: pull) }
+        let send = peers.map { peer in
+            var pull = message(.pull, to: peer)
+            pull.roots = roots
+            return Outgoing(to: peer, message: pull)
+        }
         return Output(send: send, ceiling: takeRaisedCeiling())
     }
 
@@ -266,17 +279,28 @@ public struct ReplicationCore: Sendable {
     /// The peers this controller has not yet caught up with.
     public var behind: [String] { peers.filter { !caughtUpWith.contains($0) } }
 
-    private mutating func report(_ peer: String, clock: VectorClock, time: HybridTime) {
-        var merged = reports[peer]?.clock ?? VectorClock()
+    /// Reports of one incarnation merge (messages overtake each other); another incarnation's
+    /// replace them: it holds what it holds now, not what its wiped predecessor held. (A late
+    /// message of the old one puts back a report that asks more, never less, until the next.)
+    private mutating func report(_ peer: String, incarnation: Int64, clock: VectorClock, time: HybridTime) {
+        heard[peer] = max(heard[peer] ?? time, time)
+        guard incarnation == incarnations[peer], let last = reports[peer] else {
+            incarnations[peer] = incarnation
+            reports[peer] = (clock, time)
+            return
+        }
+        var merged = last.clock
         merged.merge(clock)
-        reports[peer] = (merged, max(reports[peer]?.time ?? HybridTime(millis: .min), time))
+        reports[peer] = (merged, max(last.time, time))
     }
 
     /// Stamps a message with this controller's clock and time, raising the ceiling first
     /// when the time would pass it.
-    private mutating func message(_ body: PeerMessage.Body) -> PeerMessage {
+    private mutating func message(_ body: PeerMessage.Body, to peer: String) -> PeerMessage {
         raiseCeilingIfPassed()
-        return PeerMessage(from: me, clock: clock, time: reportedTime, body: body)
+        let seen = max(heard[peer] ?? settledTime, settledTime)
+        return PeerMessage(
+            from: me, incarnation: incarnation, clock: clock, time: reportedTime, seen: seen, body: body)
     }
 
     private mutating func raiseCeilingIfPassed() {

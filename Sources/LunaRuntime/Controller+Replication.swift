@@ -187,6 +187,7 @@ extension Controller {
         guard !ceilingUnsaved else { return }
         let core = self.core
         let settled = order.settle { core.isStable($0) }
+        if let last = settled.last { self.core.settledTime = max(self.core.settledTime, last.time) }
         let withoutRecord = min(settled.count, unjournaled)
         unjournaled -= withoutRecord
         state.settleTentative(settled.count - withoutRecord)

@@ -107,9 +107,11 @@ public actor Controller {
         state.tracksTouched = true
         appliedClock = loaded.clock
         core = ReplicationCore(
-            me: name, members: loaded.state.keys(.controller) + peers + [name], folded: snapshot.heads, log: opened.events,
-            ceiling: try HybridCeiling.read(directory), pullInterval: pullInterval)
+            me: name, members: loaded.state.keys(.controller) + peers + [name],
+            incarnation: try Incarnation.loadOrCreate(directory), folded: snapshot.heads,
+            log: opened.events, ceiling: try HybridCeiling.read(directory), pullInterval: pullInterval)
         order.restore(opened.events, after: snapshot.last)
+        if let last = snapshot.last { core.settledTime = last.time }
         unjournaled = opened.events.count
     }
 

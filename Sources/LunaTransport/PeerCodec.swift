@@ -13,7 +13,9 @@ public enum PeerCodec {
         var fields: [String: JSONValue] = [
             "from": .string(message.from),
             "clock": .object(message.clock.entries.mapValues { .int(Int($0)) }),
-            "hlc": .array([.int(Int(message.time.millis)), .int(Int(message.time.counter))]),
+            "hlc": hlc(message.time),
+            "incarnation": .int(Int(message.incarnation)),
+            "seen": hlc(message.seen),
         ]
         if !message.roots.isEmpty { fields["roots"] = .object(message.roots.mapValues(JSONValue.string)) }
         switch message.body {
@@ -65,9 +67,12 @@ public enum PeerCodec {
         do {
             let json = try unframed(bytes)
             guard let from = json["from"]?.stringValue, let clockFields = json["clock"]?.objectValue,
-                case .array(let hlc)? = json["hlc"], hlc.count == 2, case .int(let millis) = hlc[0],
-                case .int(let counter) = hlc[1], counter >= 0, counter <= Int(UInt32.max)
+                let time = hlc(json["hlc"])
             else { throw Failure(description: "a peer message lacks from, clock or hlc") }
+            // A build before incarnations sends neither field: one incarnation, nothing seen.
+            guard case .int(let incarnation) = json["incarnation"] ?? .int(0),
+                let seen = hlc(json["seen"] ?? hlc(HybridTime(millis: 0)))
+            else { throw Failure(description: "a peer message has a bad incarnation or seen time") }
             var clock = VectorClock()
             for (origin, value) in clockFields {
                 guard case .int(let seq) = value, seq >= 0 else { throw Failure(description: "a peer message has a bad clock") }
@@ -93,13 +98,24 @@ public enum PeerCodec {
             default: throw Failure(description: "a peer message of unknown type")
             }
             return PeerMessage(
-                from: from, clock: clock, time: HybridTime(millis: Int64(millis), counter: UInt32(counter)), body: body,
+                from: from, incarnation: Int64(incarnation), clock: clock, time: time, seen: seen, body: body,
                 roots: try strings(json["roots"]))
         } catch let failure as Failure {
             throw failure
         } catch {
             throw Failure(description: "a peer message cannot be read: \(error)")
         }
+    }
+
+    private static func hlc(_ time: HybridTime) -> JSONValue {
+        .array([.int(Int(time.millis)), .int(Int(time.counter))])
+    }
+
+    private static func hlc(_ value: JSONValue?) -> HybridTime? {
+        guard case .array(let parts)? = value, parts.count == 2, case .int(let millis) = parts[0],
+            case .int(let counter) = parts[1], counter >= 0, counter <= Int(UInt32.max)
+        else { return nil }
+        return HybridTime(millis: Int64(millis), counter: UInt32(counter))
     }
 
     private static func text(_ value: JSONValue?) throws(Failure) -> String {

@@ -16,6 +16,7 @@ struct ReplicationSimulationTests {
         var rejected = 0
         var compactions = 0
         var installed = 0
+        var wipes = 0
         for seed in Self.seeds {
             var simulation = Simulation(seed: seed)
             simulation.run()
@@ -24,6 +25,7 @@ struct ReplicationSimulationTests {
             rejected += simulation.rejectedOnReplay
             compactions += simulation.names.reduce(0) { $0 + simulation.controllers[$1]!.compactions }
             installed += simulation.names.reduce(0) { $0 + simulation.controllers[$1]!.snapshotsInstalled }
+            wipes += simulation.names.reduce(0) { $0 + simulation.controllers[$1]!.wipes }
             let problems = simulation.check()
             guard !problems.isEmpty else { continue }
             failures += 1
@@ -42,6 +44,7 @@ struct ReplicationSimulationTests {
             #expect(rejected > 0, "no concurrent conflicting write was rejected on replay")
             #expect(compactions > Self.seeds.count, "few compactions: \(compactions)")
             #expect(installed > 0, "no controller ever needed a peer's snapshot")
+            #expect(wipes > Self.seeds.count / 10, "few wiped controllers: \(wipes)")
         }
     }
 }

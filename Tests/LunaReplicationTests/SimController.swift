@@ -36,19 +36,26 @@ struct SimController {
     var restarts = 0
     var compactions = 0
     var snapshotsInstalled = 0
+    var wipes = 0
+    /// Drawn when the data directory was created; a wipe draws a new one.
+    var incarnation: Int64 = 0
+    /// Set by a wipe: like lunad, a controller that lost its data writes nothing until it
+    /// has caught up with every peer.
+    var waitsForSync = false
 
     init(name: String, members: [String], log: [Event]) {
         self.name = name
         self.members = members
         self.log = log
-        core = ReplicationCore(me: name, members: members, log: log, pullInterval: 200)
+        core = ReplicationCore(me: name, members: members, incarnation: incarnation, log: log, pullInterval: 200)
         rebuild()
     }
 
     /// What a restart does: the core and the views rebuilt from what is durable.
     mutating func restart() {
         core = ReplicationCore(
-            me: name, members: members, folded: snapshot.heads, log: log, ceiling: ceiling, pullInterval: 200)
+            me: name, members: members, incarnation: incarnation, folded: snapshot.heads, log: log, ceiling: ceiling,
+            pullInterval: 200)
         unflushed = []
         unreleased = []
         rebuild()
@@ -56,11 +63,25 @@ struct SimController {
         restarts += 1
     }
 
+    /// The data directory is lost (a dead disk): the controller starts empty, with no
+    /// ceiling, and what it declared stable before is forgotten with it.
+    mutating func wipe(incarnation: Int64) {
+        self.incarnation = incarnation
+        log = []
+        snapshot = Snapshot()
+        ceiling = HybridTime(millis: 0)
+        stableHistory = [:]
+        restart()
+        waitsForSync = true
+        wipes += 1
+    }
+
     /// The views from the snapshot and the events after it, as a start-up builds them.
     private mutating func rebuild() {
         settledSinceStart = snapshot.heads.values.reduce(0) { $0 + Int($1.seq) }
         order = ApplyOrder()
         order.restore([], after: snapshot.last)
+        if let last = snapshot.last { core.settledTime = max(core.settledTime, last.time) }
         state = try! ClusterState(snapshot: snapshot)
         stableState = state
         apply(log + unreleased)
@@ -70,6 +91,10 @@ struct SimController {
     /// Writes an intent here, as the API would: checked against the views, applied, and
     /// left for the next flush to make durable. Nil when the views refuse it.
     mutating func write(_ intent: String, _ object: String, _ body: Row, now: Int64) -> Event? {
+        if waitsForSync {
+            guard core.inSync else { return nil }
+            waitsForSync = false
+        }
         let handler = IntentRegistry.current.handlers[intent]!
         guard let payload = try? handler.prepare(object, body, PrepareContext(sealer: PlainSealer())) else { return nil }
         let time = core.nextTime(physicalMillis: now)
@@ -174,6 +199,7 @@ struct SimController {
         let core = self.core
         for event in order.settle({ core.isStable($0) }) {
             _ = IntentRegistry.current.apply(event, to: &stableState)
+            self.core.settledTime = max(self.core.settledTime, event.time)
             if let recorded = stableHistory[settledSinceStart] {
                 if recorded != event.id {
                     violations.append("\(name): stable event \(settledSinceStart) was \(recorded), now \(event.id)")

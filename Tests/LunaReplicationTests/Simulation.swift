@@ -26,6 +26,9 @@ struct Simulation {
     /// Every event made durable where it was written (the seed's included): what must end
     /// up everywhere.
     var acknowledged: [Event] = []
+    /// Every acknowledged event by id, the last written winning (a wiped controller that
+    /// lost an event writes a new one under its seq): what the final order is made of.
+    var written: [EventID: Event] = [:]
     var writes = 0
 
     init(seed: UInt64) {
@@ -34,6 +37,7 @@ struct Simulation {
         names = (0..<count).map { "c\($0)" }
         let seedLog = Self.seedEvents(origin: names[0])
         acknowledged = seedLog
+        for event in seedLog { written[event.id] = event }
         for name in names {
             controllers[name] = SimController(name: name, members: names, log: seedLog)
             skew[name] = Int64(random.below(240_001)) - 120_000
@@ -92,6 +96,7 @@ struct Simulation {
             if !faults || random.chance(60) {
                 let flushed = controllers[name]!.flush(now: clock(name))
                 acknowledged += flushed.acknowledged
+                for event in flushed.acknowledged { written[event.id] = event }
                 send(flushed.send, faults: faults)
             }
             send(controllers[name]!.tick(now: clock(name)), faults: faults)
@@ -119,9 +124,25 @@ struct Simulation {
         let name = random.pick(names)
         if controllers[name]!.up {
             controllers[name]!.up = false
+        } else if random.chance(20) {
+            wipe(name)
         } else {
             controllers[name]!.restart()
         }
+    }
+
+    /// A controller comes back with an empty data directory. Events no other controller has
+    /// on disk are lost with it (the last copy of any origin's), and so are its messages
+    /// still on their way.
+    private mutating func wipe(_ name: String) {
+        inFlight.removeAll { $0.outgoing.message.from == name }
+        let others = names.filter { $0 != name }.map { controllers[$0]! }
+        acknowledged.removeAll { event in
+            !others.contains { other in
+                event.seq <= other.snapshot.heads[event.origin]?.seq ?? 0 || other.log.contains { $0.id == event.id }
+            }
+        }
+        controllers[name]!.wipe(incarnation: Int64(1 + random.below(1 << 30)))
     }
 
     private mutating func togglePartition() {
@@ -161,17 +182,24 @@ struct Simulation {
     var rejectedOnReplay: Int {
         var state = ClusterState()
         var count = 0
-        for event in acknowledged.sorted(by: Event.appliesBefore) {
+        for event in finalEvents {
             if case .applied(.rejected) = IntentRegistry.current.apply(event, to: &state) { count += 1 }
         }
         return count
+    }
+
+    /// The events every controller ends up with, in the one order: those written that the
+    /// first controller's clock covers (some a wipe lost, or that never left a crashed one).
+    var finalEvents: [Event] {
+        let clock = controllers[names[0]]!.core.clock
+        return written.values.filter { $0.seq <= clock[$0.origin] }.sorted(by: Event.appliesBefore)
     }
 
     /// The invariants after heal and quiescence; empty when all hold.
     func check() -> [String] {
         var problems = names.flatMap { controllers[$0]!.violations }
         guard quiet else { return problems + ["the run did not go quiet within the step limit"] }
-        let all = acknowledged.sorted(by: Event.appliesBefore)
+        let all = finalEvents
         var replayed = ClusterState()
         for event in all { _ = IntentRegistry.current.apply(event, to: &replayed) }
         for name in names {
@@ -191,8 +219,12 @@ struct Simulation {
             if controller.stableState.tables != replayed.tables {
                 problems.append("\(name)'s stable views differ from the replay")
             }
-            if controller.stableHistory.contains(where: { $0.key >= all.count || all[$0.key].id != $0.value }) {
-                problems.append("\(name)'s stable order is not a prefix of the final order")
+            if let bad = controller.stableHistory.sorted(by: { $0.key < $1.key }).first(where: {
+                $0.key >= all.count || all[$0.key].id != $0.value
+            }) {
+                problems.append(
+                    "\(name)'s stable order is not a prefix of the final order (at \(bad.key): \(bad.value) vs \(bad.key < all.count ? all[bad.key].id.description : "end"); all \(all.count))"
+                )
             }
         }
         return problems

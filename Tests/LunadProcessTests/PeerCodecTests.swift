@@ -1,3 +1,4 @@
+import LunaLog
 import LunaModel
 import LunaReplication
 import LunaTransport
@@ -15,11 +16,15 @@ struct PeerCodecTests {
         .treeAnswer(table: "node", path: [1], hashes: ["a", "b"], rows: [:]),
         .treeAnswer(table: "node", path: [1, 2, 3], hashes: [], rows: ["n1": "d1"]),
         .rowsQuery(table: "node", keys: ["n1", "n2"]), .rowsAnswer(table: "node", rows: ["n1": #"{"a":1}"#, "n2": ""]),
+        .snapshot(
+            Snapshot(
+                heads: ["c1": ChainHead(seq: 4, checksum: "ab")],
+                last: EventPlace(time: HybridTime(millis: 9), origin: "c1", seq: 4), tables: ["node": ["n1": ["a": 1]]])),
     ])
     func aMessageComesBackAsItWasSent(body: PeerMessage.Body) throws {
         let message = PeerMessage(
-            from: "c2", clock: VectorClock(["c1": 4, "c2": 9]), time: HybridTime(millis: 12, counter: 1), body: body,
-            roots: body == .pull ? ["node": "abc"] : [:])
+            from: "c2", incarnation: 77, clock: VectorClock(["c1": 4, "c2": 9]), time: HybridTime(millis: 12, counter: 1),
+            seen: HybridTime(millis: 30, counter: 4), body: body, roots: body == .pull ? ["node": "abc"] : [:])
         #expect(try PeerCodec.decode(PeerCodec.encode(message)) == message)
     }
 
@@ -35,5 +40,14 @@ struct PeerCodecTests {
             from: "c2", clock: VectorClock(), time: HybridTime(millis: 1), body: .treeQuery(table: "node", path: [16]))
         let error = #expect(throws: PeerCodec.Failure.self) { try PeerCodec.decode(PeerCodec.encode(bad)) }
         #expect(error?.description == "a peer message has a bad Merkle path")
+    }
+
+    /// A build before incarnations sends neither `incarnation` nor `seen`.
+    @Test func aMessageWithoutIncarnationOrSeenReadsAsTheFirstIncarnation() throws {
+        let raw = JSONValue.object(["from": "c2", "clock": [:], "hlc": [5, 0], "type": "pull"]).canonicalBytes
+        let older = withUnsafeBytes(of: UInt32(raw.count).littleEndian, Array.init) + LZ4Block.compress(raw)
+        let message = try PeerCodec.decode(older)
+        #expect(message.incarnation == 0)
+        #expect(message.seen == HybridTime(millis: 0))
     }
 }
