@@ -25,7 +25,7 @@ public struct ReplicationCore: Sendable {
     private var incarnations: [String: Int64] = [:]
     /// The latest time heard from each peer, in any incarnation: echoed back in `seen`.
     private var heard: [String: HybridTime] = [:]
-    /// This controller's incarnation: when its data directory was created.
+    /// This controller's incarnation: drawn when its data directory was created.
     public let incarnation: Int64
     /// The time of the last event this controller declared stable (or folded), set by the
     /// controller: echoed in `seen`, so a peer that lost its data writes after it.

@@ -66,6 +66,7 @@ extension Controller {
             break
         }
         do {
+            // Read once before anything changes: a table this build does not know stops here.
             _ = try ClusterState(snapshot: snapshot)
             try SnapshotFile.write(snapshot, path: directory.snapshot)
         } catch {

@@ -125,10 +125,9 @@ public struct LunaConfig: Sendable {
             advertise: advertise)
     }
 
+    /// A positive duration in milliseconds (`250ms`, `1s`, `2m`).
     static func parseMillis(_ text: String) -> Int64? {
-        if text.hasSuffix("ms"), let value = Int64(text.dropLast(2)), value > 0 { return value }
-        if text.hasSuffix("s"), let value = Int64(text.dropLast()), value > 0 { return value * 1000 }
-        return nil
+        parseAge(text).flatMap { $0 > 0 ? $0 : nil }
     }
 
     /// An age in milliseconds: `1h`, `30m`, `90s`, `500ms`, or `0s` (fold every stable event).

@@ -55,7 +55,7 @@ struct LogCommandTests {
     @Test func aCompactedLogIsReadOnTopOfItsSnapshot() async throws {
         let directory = LunadProcess.temporaryDirectory("compacted")
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let config = try Self.config(compactAge: "0s", beside: directory)
+        let config = try LunadProcess.writeConfig(directory + "-luna.ini", replacing: ["COMPACT_AGE = 1h": "COMPACT_AGE = 0s"])
         defer { try? FileManager.default.removeItem(atPath: config) }
         var lunad = LunadProcess(dataDirectory: directory)
         lunad.config = config
@@ -93,7 +93,7 @@ struct LogCommandTests {
     @Test func followShowsEveryEventThroughCompactions() async throws {
         let directory = LunadProcess.temporaryDirectory("follow")
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let config = try Self.config(compactAge: "3s", beside: directory)
+        let config = try LunadProcess.writeConfig(directory + "-luna.ini", replacing: ["COMPACT_AGE = 1h": "COMPACT_AGE = 3s"])
         defer { try? FileManager.default.removeItem(atPath: config) }
         var lunad = LunadProcess(dataDirectory: directory)
         lunad.config = config
@@ -122,20 +122,6 @@ struct LogCommandTests {
         #expect(Set(shown.map { $0.split(separator: " ").first! }).count == 6, "each once: \(shown)")
         #expect(FileManager.default.fileExists(atPath: directory + "/log/snapshot.lunasnap"), "compactions ran meanwhile")
         lunad.stop()
-    }
-
-    /// A copy of the shipped luna.ini with another compaction age, beside `directory`.
-    static func config(compactAge: String, beside directory: String) throws -> String {
-        let shipped = try String(
-            contentsOfFile: LunadProcess.root.appendingPathComponent("Config/luna.ini").path, encoding: .utf8)
-        let config = directory + "-luna.ini"
-        try shipped.replacingOccurrences(of: "COMPACT_AGE = 1h", with: "COMPACT_AGE = \(compactAge)")
-            .replacingOccurrences(
-                of: "BOOTSTRAP = bootstrap.ini",
-                with: "BOOTSTRAP = " + LunadProcess.root.appendingPathComponent("Config/bootstrap.ini").path
-            )
-            .write(toFile: config, atomically: true, encoding: .utf8)
-        return config
     }
 
     /// A hand edit of the views (or disk rot) is what --verify exists to find.

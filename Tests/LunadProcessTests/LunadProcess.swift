@@ -130,6 +130,17 @@ final class LunadProcess: @unchecked Sendable {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
+    /// A copy of the shipped luna.ini at `path`, with lines replaced, and its bootstrap file
+    /// named by its full path (the copy lives elsewhere).
+    static func writeConfig(_ path: String, replacing changes: [String: String] = [:]) throws -> String {
+        var text = try String(contentsOf: root.appendingPathComponent("Config/luna.ini"), encoding: .utf8)
+        for (old, new) in changes { text = text.replacingOccurrences(of: old, with: new) }
+        text = text.replacingOccurrences(
+            of: "BOOTSTRAP = bootstrap.ini", with: "BOOTSTRAP = " + root.appendingPathComponent("Config/bootstrap.ini").path)
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
     static func temporaryDirectory(_ name: String) -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("luna-\(name)-\(UUID().uuidString)").path
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)

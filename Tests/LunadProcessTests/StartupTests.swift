@@ -7,7 +7,7 @@ struct StartupTests {
     @Test func refusesAnEmptyDataDirectoryWithoutBootstrap() async throws {
         let directory = LunadProcess.temporaryDirectory("empty")
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let config = try writeConfig(directory, replacing: "BOOTSTRAP = bootstrap.ini", with: "")
+        let config = try LunadProcess.writeConfig(directory + "/luna.ini", replacing: ["BOOTSTRAP = bootstrap.ini": ""])
         let result = try await LunadProcess(dataDirectory: directory).start(extraArguments: ["--config", config])
         #expect(result?.exit == 1)
         #expect(result?.output.contains("holds no cluster yet and no bootstrap file was given") == true)
@@ -16,10 +16,37 @@ struct StartupTests {
     @Test func namesTheFileSectionAndKeyOfABadValue() async throws {
         let directory = LunadProcess.temporaryDirectory("badconfig")
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let config = try writeConfig(directory, replacing: "EXPIRY = 24h", with: "EXPIRY = soon")
+        let config = try LunadProcess.writeConfig(directory + "/luna.ini", replacing: ["EXPIRY = 24h": "EXPIRY = soon"])
         let result = try await LunadProcess(dataDirectory: directory).start(extraArguments: ["--config", config])
         #expect(result?.exit == 1)
         #expect(result?.output.contains("\(config): [API] EXPIRY = soon is not a duration") == true)
+    }
+
+    @Test func refusesToSeedFromABootstrapFileThatDoesNotNameIt() async throws {
+        let directory = LunadProcess.temporaryDirectory("stranger")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let refused = try await LunadProcess(dataDirectory: directory).start(extraArguments: ["--name", "stranger"])
+        #expect(refused?.exit == 1)
+        #expect(
+            refused?.output.contains("[HOSTS] names the controllers controller, not this one, stranger") == true,
+            "\(refused?.output ?? "")")
+    }
+
+    @Test func refusesABadCompactionAgeAndAWildcardAdvertisedAddress() async throws {
+        let directory = LunadProcess.temporaryDirectory("badreplication")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let age = try LunadProcess.writeConfig(directory + "/age.ini", replacing: ["COMPACT_AGE = 1h": "COMPACT_AGE = often"])
+        let badAge = try await LunadProcess(dataDirectory: directory + "/a").start(extraArguments: ["--config", age])
+        #expect(badAge?.output.contains("[DATA] COMPACT_AGE = often is not a duration") == true, "\(badAge?.output ?? "")")
+
+        let wildcard = try LunadProcess.writeConfig(directory + "/wildcard.ini")
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: wildcard))
+        handle.seekToEndOfFile()
+        handle.write(Data("\n[REPLICATION]\nPORT = 7250\nBIND = 0.0.0.0\nCERTIFICATES = certs\n".utf8))
+        try handle.close()
+        let refused = try await LunadProcess(dataDirectory: directory + "/b").start(extraArguments: ["--config", wildcard])
+        #expect(refused?.exit == 1)
+        #expect(refused?.output.contains("[REPLICATION] ADVERTISE is needed when BIND listens on every address") == true)
     }
 
     @Test func refusesALogDamagedInTheMiddleAndRecoversATornTail() async throws {
@@ -51,10 +78,4 @@ struct StartupTests {
         #expect(refused?.output.contains("is damaged at byte 0") == true, "\(refused?.output ?? "")")
     }
 
-    private func writeConfig(_ directory: String, replacing old: String, with new: String) throws -> String {
-        let shipped = try String(contentsOf: LunadProcess.root.appendingPathComponent("Config/luna.ini"), encoding: .utf8)
-        let path = directory + "/luna.ini"
-        try shipped.replacingOccurrences(of: old, with: new).write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
 }
