@@ -12,6 +12,9 @@ struct ConfigKind: Sendable {
     var emptyMessage: String
     var missingMessage: @Sendable (String) -> String
     var render: @Sendable (ClusterState, String, Bool, ClusterKey) -> JSONValue?
+    /// luna2 queues an image clone and answers 200 with a request id the client follows
+    /// on `/config/status/<id>`; other clones answer 201.
+    var cloneAnswersRequest = false
 
     var pattern: NamePattern {
         switch table {
@@ -57,7 +60,11 @@ struct ConfigKind: Sendable {
             await answer { () throws(LunaError) in
                 let name = try kind.name(context)
                 let body = try await RequestBody.object(request, at: ["config", kind.kind, name])
-                return try await kind.submit(controller, "clone", name, body, request)
+                guard kind.cloneAnswersRequest else { return try await kind.submit(controller, "clone", name, body, request) }
+                let outcome = try await controller.submit(
+                    "\(kind.intentPrefix).clone", object: name, body: body, actor: "admin", requestID: request.requestID)
+                guard case .created(let text) = outcome else { return Responses.outcome(outcome) }
+                return Responses.json(["message": .string(text), "request_id": .string(request.requestID)])
             }
         }
         routes.get("/config/\(kind.kind)/:name/_delete") { request, context in

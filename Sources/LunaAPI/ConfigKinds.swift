@@ -15,8 +15,11 @@ enum ConfigKinds {
 
     static let network = simple(
         "network", .network, "Network", empty: "No networks is available", missing: { "Network \($0) is not available" })
-    static let osimage = simple(
-        "osimage", .osimage, "OSImage", empty: "No osimage is available", missing: { "No \($0) is available" })
+    static let osimage: ConfigKind = {
+        var kind = simple("osimage", .osimage, "OSImage", empty: "No osimage is available", missing: { "No \($0) is available" })
+        kind.cloneAnswersRequest = true
+        return kind
+    }()
     static let bmcsetup = simple(
         "bmcsetup", .bmcsetup, "BMCSetup", empty: "No BMC setup is available", missing: { "BMC Setup \($0) is not available" })
     static let `switch` = simple(

@@ -23,31 +23,19 @@ enum OSImageRoutes {
         }
         routes.get("/config/osimagetag") { _, _ in
             await answer { () throws(LunaError) in
-                let tags = await controller.read { state in tagRows(state, matching: nil) }
+                let tags = await controller.read { state in OSImageTagView(state: state).tags(of: nil) }
                 guard !tags.isEmpty else { throw .notFound("No osimagetag is available") }
                 return Responses.config("osimagetag", tags)
             }
         }
-        routes.get("/config/osimagetag/:tag") { _, context in
+        // As in luna2, the name is the image's: its tags, keyed by tag.
+        routes.get("/config/osimagetag/:name") { _, context in
             await answer { () throws(LunaError) in
-                let tag = context.parameters.get("tag") ?? ""
-                let tags = await controller.read { state in tagRows(state, matching: tag) }
-                guard !tags.isEmpty else { throw .notFound("No osimagetag \(tag) is available") }
+                let name = try kind.name(context)
+                let tags = await controller.read { state in OSImageTagView(state: state).tags(of: name) }
+                guard !tags.isEmpty else { throw .notFound("No osimagetag is available for OS Image \(name)") }
                 return Responses.config("osimagetag", tags)
             }
         }
-    }
-
-    /// Tags keyed `<image>/<tag>` become `{"<tag>": {..., "osimage": "<image>"}}` entries.
-    static func tagRows(_ state: ClusterState, matching: String?) -> [String: JSONValue] {
-        var out: [String: JSONValue] = [:]
-        for key in state.keys(.osimagetag) {
-            let (image, tag) = RowKey.split(key)
-            guard matching == nil || matching == tag else { continue }
-            var row = state.row(.osimagetag, key)!
-            row["osimage"] = .string(image)
-            out[key] = .object(row)
-        }
-        return out
     }
 }

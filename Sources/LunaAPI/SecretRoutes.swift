@@ -96,9 +96,9 @@ enum SecretRoutes {
                         throw .invalid(
                             "data structure incomplete or incorrect: expected newsecretname in config:secrets:\(label):\(name)")
                     }
-                    let secret = JSONValue.string(context.parameters.get("secret") ?? "")
-                    return try await submit(
-                        controller, "Secret.\(label).clone", name, ["secret": secret, "newsecretname": new], request)
+                    var fields: Row = ["secret": .string(context.parameters.get("secret") ?? ""), "newsecretname": new]
+                    for key in ["path", "content"] { fields[key] = item?[key] }
+                    return try await submit(controller, "Secret.\(label).clone", name, fields, request)
                 }
             }
             routes.get("/config/secrets/\(label)/:name/:secret/_delete") { request, context in

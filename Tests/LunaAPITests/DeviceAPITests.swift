@@ -60,14 +60,19 @@ struct DeviceAPITests {
 
     @Test func osImageTagsAndMembers() async throws {
         try await APIHarness.make().run { api in
+            // luna2 answers a tag with 204, new or moved, as luna2-cli expects.
             #expect(
                 try await api.post("/config/osimage/compute-image/tag", envelope("osimage", "compute-image", ["tag": "v1"]))
-                    .status == .created)
+                    .status == .noContent)
             let tags = try await api.get("/config/osimagetag")
-            #expect(tags.body?["config"]?["osimagetag"]?["compute-image/v1"]?["osimage"] == "compute-image")
+            #expect(tags.body?["config"]?["osimagetag"]?["v1"]?["osimage"] == "compute-image")
             #expect(
                 try await api.post("/config/node/node001", envelope("node", "node001", ["osimagetag": "v1"])).status == .noContent
             )
+            // The name is the image's, the entries are keyed by tag, with who pins them.
+            let imageTags = try await api.get("/config/osimagetag/compute-image")
+            #expect(imageTags.body?["config"]?["osimagetag"]?["v1"]?["nodes"] == "node001")
+            #expect(try await api.get("/config/osimagetag/v1").status == .notFound)
             let inUse = try await api.get("/config/osimage/compute-image/osimagetag/v1/_delete")
             #expect(inUse.status == .badRequest)
             let members = try await api.get("/config/osimage/compute-image/_member")
@@ -81,11 +86,31 @@ struct DeviceAPITests {
         }
     }
 
+    @Test func anImageCloneAnswersWithARequestToFollow() async throws {
+        try await APIHarness.make().run { api in
+            let clone = try await api.post(
+                "/config/osimage/compute-image/_clone",
+                envelope("osimage", "compute-image", ["newosimage": "copy", "nocopy": true, "bare": true]))
+            #expect(clone.status == .ok)
+            #expect(clone.body?["request_id"]?.stringValue?.isEmpty == false)
+            #expect(try await api.get("/config/osimage/copy").status == .ok)
+            let refused = try await api.post(
+                "/config/osimage/compute-image/_clone",
+                envelope("osimage", "compute-image", ["newosimage": "x", "bare": "maybe"]))
+            #expect(refused.status == .badRequest)
+            #expect(try await api.get("/config/osimage/x").status == .notFound)
+        }
+    }
+
     @Test func clusterSettings() async throws {
         try await APIHarness.make().run { api in
             let cluster = try await api.get("/config/cluster")
             #expect(cluster.body?["config"]?["cluster"]?["name"] == "mycluster")
-            #expect(cluster.body?["config"]?["cluster"]?["controller"]?["controller"]?["ipaddress"] == "10.141.255.254")
+            // luna2's shape: the beacon controller flat under `controller` (luna2-cli reads
+            // every object value of the cluster as a controller).
+            #expect(cluster.body?["config"]?["cluster"]?["controller"]?["ipaddress"] == "10.141.255.254")
+            #expect(cluster.body?["config"]?["cluster"]?["controller"]?["hostname"] == "controller")
+            #expect(cluster.body?["config"]?["cluster"]?["controller"]?["beacon"] == nil)
             let same = try await api.post("/config/cluster", ["config": ["cluster": ["name": "mycluster"]]])
             #expect(same.status == .created)
             #expect(same.message == "No changes made")

@@ -127,4 +127,32 @@ struct NodeAPITests {
             #expect(written.payload.canonicalText.contains("enc:v1:"))
         }
     }
+
+    @Test func aClonedSecretTakesTheNewPathAndContentItCarries() async throws {
+        let harness = try await APIHarness.make()
+        let path = harness.directory + "/log/events.lunalog"
+        try await harness.run { api in
+            let item: JSONValue = ["name": "key1", "content": "first", "path": "/etc/key1"]
+            #expect(
+                try await api.post("/config/secrets/node/node001", ["config": ["secrets": ["node": ["node001": [item]]]]]).status
+                    == .created)
+            let clone: JSONValue = ["name": "key1", "newsecretname": "key2", "path": "/etc/key2", "content": "second"]
+            let cloned = try await api.post(
+                "/config/secrets/node/node001/key1/_clone", ["config": ["secrets": ["node": ["node001": [clone]]]]])
+            #expect(cloned.status == .created)
+            let shown = try await api.get("/config/secrets/node/node001/key2")
+            #expect(shown.body?["config"]?["secrets"]?["node"]?["node001"]?[0]?["path"] == "/etc/key2")
+            #expect(shown.body?["config"]?["secrets"]?["node"]?["node001"]?[0]?["content"] == "second")
+            let plain: JSONValue = ["name": "key1", "newsecretname": "key3"]
+            #expect(
+                try await api.post(
+                    "/config/secrets/node/node001/key1/_clone", ["config": ["secrets": ["node": ["node001": [plain]]]]]
+                )
+                .status == .created)
+            let kept = try await api.get("/config/secrets/node/node001/key3")
+            #expect(kept.body?["config"]?["secrets"]?["node"]?["node001"]?[0]?["path"] == "/etc/key1")
+            let events = try LogScanner(path: path).scan([UInt8](Data(contentsOf: URL(fileURLWithPath: path)))).events
+            #expect(!events.contains { $0.payload.canonicalText.contains("second") }, "the clone's content is sealed too")
+        }
+    }
 }

@@ -402,7 +402,10 @@ struct InProcessClusterTests {
             incidents = await cluster.controller("c3").clusterStatus().incidents
             try await Task.sleep(for: .milliseconds(20))
         }
-        #expect(incidents.contains { $0.contains("Cluster.update version 2") && $0.contains("upgrade needed") }, "\(incidents)")
+        let version = IntentRegistry.current.handlers["Cluster.update"]!.version
+        #expect(
+            incidents.contains { $0.contains("Cluster.update version \(version)") && $0.contains("upgrade needed") },
+            "\(incidents)")
         #expect(await cluster.controller("c3").read { $0.row(.node, "after") } == nil, "nothing behind the newer event")
 
         await cluster.stop("c3")

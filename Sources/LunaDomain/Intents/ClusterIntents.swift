@@ -24,39 +24,23 @@ enum ClusterIntents {
 
     static let all: [IntentHandler] = [update, controller, master]
 
-    /// Version 2: luna2's `"controller": {"<name>": {fields}}` inside the cluster is
-    /// applied with it, in the same event, so a request is taken whole or not at all.
+    /// Version 3: the controllers inside the cluster (`ClusterControllers`, every form
+    /// luna2 and its CLI send) are applied with it, in the same event, so a request is
+    /// taken whole or not at all. Version 2 knew only Luna's per-controller form.
     static let update = IntentHandler(
-        name: "Cluster.update", version: 2,
+        name: "Cluster.update", version: 3,
         prepare: { _, body, _ throws(LunaError) in
-            var payload = try schema.normalize(body, ignoring: ["controller"])
-            if let entries = body["controller"] {
-                guard let entries = entries.objectValue else {
-                    throw .invalid("data structure incomplete or incorrect: config:cluster:controller must be an object")
-                }
-                var controllers: Row = [:]
-                for (name, fields) in entries {
-                    guard let fields = fields.objectValue else {
-                        throw .invalid(
-                            "data structure incomplete or incorrect: config:cluster:controller:\(name) must be an object")
-                    }
-                    try NamePattern.host.check(name, field: "hostname")
-                    controllers[name] = .object(try controllerSchema.normalize(fields, ignoring: ["hostname", "name"]))
-                }
-                payload["controller"] = .object(controllers)
-            }
+            let own = body.filter { schema.fields[$0.key] != nil || $0.key == "name" }
+            var payload = try schema.normalize(own, ignoring: [])
+            try ClusterControllers.prepare(body, clusterFields: Set(schema.fields.keys), into: &payload)
             return .object(payload)
         },
         apply: { state, _, payload throws(LunaError) in
-            var fields = payload
-            let controllers = fields.removeValue(forKey: "controller")?.objectValue ?? [:]
+            let fields = payload.filter { !ClusterControllers.payloadKeys.contains($0.key) }
             let old = state.row(.cluster, "cluster")
             let row = ObjectRules.merge(old ?? [:], fields)
             if row != old { state.put(.cluster, "cluster", row) }
-            for (name, entry) in controllers.sorted(by: { $0.key < $1.key }) {
-                _ = try applyController(&state, name, entry.objectValue ?? [:])
-            }
-            if !controllers.isEmpty { return .changed("Controllers updated") }
+            if try ClusterControllers.apply(payload, to: &state) { return .changed("Controllers updated") }
             if row == old { return .created("No changes made") }
             return old == nil ? .created("Cluster created") : .changed("Cluster updated")
         })

@@ -19,7 +19,10 @@ enum OSImageIntents {
             return groups.map { "group \($0)" } + nodes
         },
         childTables: [.osimagetag],
-        referrers: [(.group, "osimage"), (.node, "osimage")])
+        referrers: [(.group, "osimage"), (.node, "osimage")],
+        // A clone copies the row only: image files arrive with the OS image work, so a
+        // clone without copying or packing is what every clone is today.
+        cloneFlags: ["nocopy", "bare"])
 
     static let all: [IntentHandler] = object.handlers + [tag, deleteTag]
 
@@ -37,10 +40,10 @@ enum OSImageIntents {
             let key = RowKey.child(name, tag)
             var row: Row = ["name": .string(tag)]
             for field in ["kernelfile", "initrdfile", "imagefile", "kerneloptions", "kernelversion"] { row[field] = image[field] }
-            let existed = state.row(.osimagetag, key) != nil
             state.put(.osimagetag, key, row)
             state.put(.osimage, name, ObjectRules.merge(image, ["tag": .string(tag)]))
-            return existed ? .changed("OS Image \(name) tag \(tag) updated") : .created("OS Image \(name) tagged \(tag)")
+            // luna2 answers 204 whether the tag is new or moved: the image changed either way.
+            return .changed("OS Image \(name) tag \(tag) updated")
         })
 
     static let deleteTag = IntentHandler(

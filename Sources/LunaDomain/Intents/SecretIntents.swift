@@ -50,25 +50,31 @@ enum SecretIntents {
                     return created ? .created("\(label) \(name) Secret created") : .changed("\(label) \(name) Secret updated")
                 }),
             IntentHandler(
-                name: "\(prefix).clone",
-                prepare: { _, body, _ throws(LunaError) in
-                    try FieldSchema.refuseUnknown(body, allowed: ["secret", "newsecretname"], kind: "secret")
+                // Version 2: the clone may carry its own path and content.
+                name: "\(prefix).clone", version: 2,
+                prepare: { _, body, context throws(LunaError) in
+                    try FieldSchema.refuseUnknown(body, allowed: ["secret", "newsecretname", "path", "content"], kind: "secret")
                     guard let secret = body["secret"]?.stringValue, let new = body["newsecretname"]?.stringValue else {
                         throw .invalid("Invalid request: secret and newsecretname are required")
                     }
                     try NamePattern.object.check(new, field: "newsecretname")
-                    return .object(["secret": .string(secret), "newsecretname": .string(new)])
+                    let changes = try schema.normalize(body.filter { ["path", "content"].contains($0.key) }, ignoring: [])
+                    var payload = ObjectRules.seal(changes, schema: schema, context: context)
+                    payload["secret"] = .string(secret)
+                    payload["newsecretname"] = .string(new)
+                    return .object(payload)
                 },
                 apply: { state, name, payload throws(LunaError) in
                     try requireOwner(name, state)
                     let secret = payload["secret"]!.stringValue!
                     let new = payload["newsecretname"]!.stringValue!
-                    guard var row = state.row(secrets, RowKey.child(name, secret)) else {
+                    guard let source = state.row(secrets, RowKey.child(name, secret)) else {
                         throw .notFound("Secret \(secret) is unavailable for \(owner.rawValue) \(name)")
                     }
                     guard state.row(secrets, RowKey.child(name, new)) == nil else {
                         throw .invalid("Invalid request: \(label) \(name) already has a secret \(new)")
                     }
+                    var row = ObjectRules.merge(source, payload.filter { ["path", "content"].contains($0.key) })
                     row["name"] = .string(new)
                     state.put(secrets, RowKey.child(name, new), row)
                     return .created("\(label) \(name) Secret \(secret) Cloned to \(new).")

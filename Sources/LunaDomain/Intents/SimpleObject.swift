@@ -19,6 +19,9 @@ struct SimpleObject: Sendable {
     var referrers: [(table: Table, field: String)] = []
     /// Whether the row holds an address on a network (`network` + `ipaddress`).
     var hasAddress = false
+    /// Boolean options a clone request may carry that describe work outside the row
+    /// (luna2's `nocopy` and `bare` for images): checked, then left out of the event.
+    var cloneFlags: Set<String> = []
 
     var pattern: NamePattern { FieldSchema.pattern(of: table) }
 
@@ -49,7 +52,10 @@ struct SimpleObject: Sendable {
         guard body[renameKey] != nil else {
             throw .invalid("Invalid request: Destination \(table.rawValue) name not supplied in \(renameKey)")
         }
-        return try prepareUpdate(name, body, context)
+        for flag in cloneFlags where body[flag] != nil {
+            _ = try FieldSchema.normalize(body[flag]!, as: .bool, field: flag)
+        }
+        return try prepareUpdate(name, body.filter { !cloneFlags.contains($0.key) }, context)
     }
 
     func applyUpdate(_ state: inout ClusterState, _ name: String, _ payload: Row) throws(LunaError) -> Outcome {

@@ -29,13 +29,16 @@ public struct ObjectView {
         case .bmcsetup:
             if let sealed = row["password"]?.stringValue { row["password"] = opened(sealed) }
         case .cluster:
-            var controllers: [String: JSONValue] = [:]
+            // luna2's shape: the beacon controller flat under `controller`, every other
+            // one under its hostname (luna2-cli lists controllers as the object values).
+            let beacon = try? ClusterControllers.beacon(in: state)
             for key in state.keys(.controller) {
                 var entry = state.row(.controller, key)!
                 entry["hostname"] = .string(key)
-                controllers[key] = .object(entry)
+                entry["beacon"] = nil
+                if entry["shadow"] != .bool(true) { entry["shadow"] = nil }
+                row[key == beacon ? "controller" : key] = .object(entry)
             }
-            row["controller"] = .object(controllers)
             row["name"] = state.row(.cluster, "cluster")?["name"] ?? .null
         default:
             break
