@@ -44,9 +44,3 @@ enum ClusterRoutes {
         }
     }
 }
-
-/// What `/version` reports.
-public enum LunaVersion {
-    public static let current = "2.1.0001"
-    public static let commit = "luna-swift"
-}

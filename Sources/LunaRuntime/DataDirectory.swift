@@ -15,6 +15,8 @@ public struct DataDirectory: Sendable {
     public var snapshot: String { path + "/log/snapshot.lunasnap" }
     public var views: String { path + "/views.sqlite" }
     public var clusterKey: String { path + "/cluster.key" }
+    /// Held by the process writing here (`DirectoryLock`); it holds that process's PID.
+    public var lock: String { path + "/lunad.lock" }
 
     /// Removes the views (and SQLite's side files) so they can be rebuilt from the log.
     public func removeViews() throws {

@@ -15,6 +15,8 @@ public struct LunaConfig: Sendable {
     public var password: String
     public var secretKey: String
     public var tokenLifetime: Int
+    /// HTTPS for the API: PEM certificate (chain) and key paths; nil serves plain HTTP.
+    public var tls: (certificate: String, key: String)?
     /// Replication with peers; nil for a controller on its own.
     public var replication: Replication?
 
@@ -43,12 +45,21 @@ public struct LunaConfig: Sendable {
         }
     }
 
+    /// Every section and key lunad reads; anything else in the file stops start-up.
+    public static let knownKeys: [String: Set<String>] = [
+        "CONTROLLER": ["NAME"],
+        "API": ["BIND", "PORT", "USERNAME", "PASSWORD", "SECRET_KEY", "EXPIRY", "TLS_CERTIFICATE", "TLS_KEY"],
+        "DATA": ["DIRECTORY", "BOOTSTRAP", "FSYNC", "COMPACT_AGE"],
+        "REPLICATION": ["PORT", "CERTIFICATES", "PEERS", "PULL_INTERVAL", "BIND", "ADVERTISE"],
+    ]
+
     /// Reads and checks the file; the error names the file, section and key at fault.
     public static func load(path: String, overrides: Overrides = Overrides()) throws -> LunaConfig {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw IniFile.Failure(description: "\(path): the configuration file cannot be read")
         }
         let ini = try IniFile(path: path, text: text)
+        try ini.requireKnown(knownKeys)
         func required(_ section: String, _ key: String) throws -> String {
             guard let value = ini.value(section, key), !value.isEmpty else {
                 throw ini.failure(section, key, "is missing; it is required")
@@ -82,13 +93,31 @@ public struct LunaConfig: Sendable {
         let secret = try required("API", "SECRET_KEY")
         guard secret.utf8.count >= 32 else { throw ini.failure("API", "SECRET_KEY", "must be at least 32 characters") }
         let replication = try readReplication(ini, resolve: resolve, bind: ini.value("API", "BIND") ?? "127.0.0.1")
+        let tls = try readTLS(ini, resolve: resolve)
         return LunaConfig(
             name: name, bind: ini.value("API", "BIND") ?? "127.0.0.1", port: overrides.port ?? filePort,
             dataDirectory: try overrides.dataDirectory ?? resolve(required("DATA", "DIRECTORY")),
             bootstrap: overrides.bootstrap ?? ini.value("DATA", "BOOTSTRAP").map(resolve), fsync: fsync,
             compactAge: compactAge,
             username: try required("API", "USERNAME"), password: try required("API", "PASSWORD"), secretKey: secret,
-            tokenLifetime: lifetime, replication: replication)
+            tokenLifetime: lifetime, tls: tls, replication: replication)
+    }
+
+    /// `[API] TLS_CERTIFICATE` and `TLS_KEY`: both or neither, and both readable.
+    static func readTLS(_ ini: IniFile, resolve: (String) -> String) throws -> (certificate: String, key: String)? {
+        let certificate = ini.value("API", "TLS_CERTIFICATE").flatMap { $0.isEmpty ? nil : resolve($0) }
+        let key = ini.value("API", "TLS_KEY").flatMap { $0.isEmpty ? nil : resolve($0) }
+        switch (certificate, key) {
+        case (nil, nil): return nil
+        case (let certificate?, let key?):
+            for (name, file) in [("TLS_CERTIFICATE", certificate), ("TLS_KEY", key)]
+            where !FileManager.default.isReadableFile(atPath: file) {
+                throw ini.failure("API", name, "= \(file) cannot be read")
+            }
+            return (certificate, key)
+        case (nil, _): throw ini.failure("API", "TLS_CERTIFICATE", "is missing; HTTPS needs both TLS_CERTIFICATE and TLS_KEY")
+        case (_, nil): throw ini.failure("API", "TLS_KEY", "is missing; HTTPS needs both TLS_CERTIFICATE and TLS_KEY")
+        }
     }
 
     /// `[REPLICATION]`: PORT, CERTIFICATES, PEERS (`name=host:port, …`), PULL_INTERVAL, BIND, ADVERTISE.

@@ -1,10 +1,11 @@
 import ArgumentParser
+import LunaModel
 
 /// The operator's command line for a Luna controller.
 @main
 struct Luna: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "luna", abstract: "Operate a Luna cluster controller.",
+        commandName: "luna", abstract: "Operate a Luna cluster controller.", version: LunaVersion.description,
         subcommands: [LogCommand.self, ClusterCommand.self])
 }
 

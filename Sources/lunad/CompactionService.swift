@@ -11,9 +11,9 @@ struct CompactionService: Service {
 
     func run() async throws {
         let interval = min(max(age / 8, 1000), 600_000)
-        try await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                try await Task.sleep(for: .milliseconds(interval))
+        // A graceful shutdown cancels the wait between runs: the normal end, not a failure.
+        await cancelWhenGracefulShutdown {
+            while (try? await Task.sleep(for: .milliseconds(interval))) != nil {
                 do {
                     try await controller.compact(olderThan: age)
                 } catch {

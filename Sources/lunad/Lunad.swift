@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import HummingbirdTLS
 import Logging
 import LunaAPI
 import LunaModel
@@ -13,9 +14,9 @@ import ServiceLifecycle
 @main
 struct Lunad: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "lunad", abstract: "Run a Luna cluster controller.")
+        commandName: "lunad", abstract: "Run a Luna cluster controller.", version: LunaVersion.description)
 
-    @Option(help: "The luna.ini to read.")
+    @Option(help: "The luna.ini to read (optional; the default is /etc/luna/luna.ini).")
     var config = "/etc/luna/luna.ini"
 
     @Option(help: "Overrides [DATA] DIRECTORY for this run.")
@@ -46,6 +47,13 @@ struct Lunad: AsyncParsableCommand {
         let settings = try LunaConfig.load(
             path: config, overrides: .init(dataDirectory: dataDir, port: port, bootstrap: bootstrap, name: name))
         let replication = settings.replication
+        let lock = try DirectoryLock(DataDirectory(settings.dataDirectory))
+        try ListenAddress(host: settings.bind, port: settings.port, setting: "[API] BIND and PORT in \(config), or --port")
+            .checkFree()
+        if let replication {
+            try ListenAddress(host: replication.bind, port: replication.port, setting: "[REPLICATION] BIND and PORT in \(config)")
+                .checkFree()
+        }
         let controller = try Controller(
             directory: DataDirectory(settings.dataDirectory), name: settings.name, fsync: settings.fsync, logger: logger,
             peers: Array(replication?.peers.keys ?? [:].keys), pullInterval: replication?.pullInterval ?? 1000)
@@ -67,12 +75,17 @@ struct Lunad: AsyncParsableCommand {
         let tokens = await TokenAuthority(
             secret: settings.secretKey, username: settings.username, password: settings.password, lifetime: settings.tokenLifetime
         )
-        let api = Application(
+        let api = try Application(
             router: LunaApplication.router(controller: controller, tokens: tokens),
+            server: settings.tls.map {
+                try .tls(tlsConfiguration: APITLS.configuration(certificate: $0.certificate, key: $0.key))
+            }
+                ?? .http1(),
             configuration: .init(address: .hostname(settings.bind, port: settings.port), serverName: "lunad"),
             onServerRunning: { _ in
                 logger.notice(
-                    "lunad \(settings.name) serving http://\(settings.bind):\(settings.port), data in \(settings.dataDirectory)")
+                    "lunad \(settings.name) serving \(settings.tls == nil ? "http" : "https")://\(settings.bind):\(settings.port), data in \(settings.dataDirectory)"
+                )
             },
             logger: logger)
         var services: [any Service] = [api, CompactionService(controller: controller, age: settings.compactAge, logger: logger)]
@@ -92,6 +105,7 @@ struct Lunad: AsyncParsableCommand {
                 services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         await controller.close()
+        withExtendedLifetime(lock) {}
     }
 }
 

@@ -14,6 +14,7 @@ final class LunadProcess: @unchecked Sendable {
     let dataDirectory: String
     let port: Int
     private(set) var process: Process?
+    private var pipe: Pipe?
     private(set) var output = ""
     private var token: String?
 
@@ -42,6 +43,7 @@ final class LunadProcess: @unchecked Sendable {
         process.standardError = pipe
         try process.run()
         self.process = process
+        self.pipe = pipe
         for _ in 0..<300 {
             if !process.isRunning {
                 let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
@@ -60,6 +62,15 @@ final class LunadProcess: @unchecked Sendable {
         guard let process, process.isRunning else { return }
         kill(process.processIdentifier, signal)
         process.waitUntilExit()
+    }
+
+    /// Stops it with `signal` and returns its exit status and everything it printed.
+    func stopCollectingOutput(signal: Int32 = SIGTERM) -> (exit: Int32, output: String) {
+        guard let process, let pipe else { return (-1, "") }
+        if process.isRunning { kill(process.processIdentifier, signal) }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
     struct Reply {
@@ -100,8 +111,13 @@ final class LunadProcess: @unchecked Sendable {
 
     /// Runs the `luna` CLI; returns its exit status and output.
     static func luna(_ arguments: [String]) throws -> (exit: Int32, output: String) {
+        try runToExit("luna", arguments)
+    }
+
+    /// Runs one of the built commands until it exits; returns its exit status and output.
+    static func runToExit(_ binary: String, _ arguments: [String]) throws -> (exit: Int32, output: String) {
         let process = Process()
-        process.executableURL = binaries.appendingPathComponent("luna")
+        process.executableURL = binaries.appendingPathComponent(binary)
         process.arguments = arguments
         let pipe = Pipe()
         process.standardOutput = pipe
