@@ -132,6 +132,7 @@ let package = Package(
             dependencies: [
                 "LunaAPI", "LunaRuntime", "LunaLog", "LunaModel",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]

@@ -24,9 +24,9 @@ struct ConfigKind: Sendable {
         }
     }
 
-    func addRoutes(to routes: RouteCollection<BasicRequestContext>, controller: Controller) {
+    func addRoutes(to groups: RouteGroups, controller: Controller) {
         let kind = self
-        routes.get("/config/\(kind.kind)") { _, _ in
+        groups.admin.get("/config/\(kind.kind)") { _, _ in
             await answer { () throws(LunaError) in
                 let key = controller.key
                 let all = await controller.read { state in
@@ -39,7 +39,7 @@ struct ConfigKind: Sendable {
                 return Responses.config(kind.kind, all)
             }
         }
-        routes.get("/config/\(kind.kind)/:name") { _, context in
+        groups.admin.get("/config/\(kind.kind)/:name") { _, context in
             await answer { () throws(LunaError) in
                 let name = try kind.name(context)
                 let key = controller.key
@@ -49,14 +49,16 @@ struct ConfigKind: Sendable {
                 return Responses.config(kind.kind, [name: value])
             }
         }
-        routes.post("/config/\(kind.kind)/:name") { request, context in
+        // A node installing itself posts its own record (vendor, asset tag, its address).
+        let writers = kind.table == .node ? groups.node : groups.admin
+        writers.post("/config/\(kind.kind)/:name") { request, context in
             await answer { () throws(LunaError) in
                 let name = try kind.name(context)
                 let body = try await RequestBody.object(request, at: ["config", kind.kind, name])
                 return try await kind.submit(controller, "update", name, body, request)
             }
         }
-        routes.post("/config/\(kind.kind)/:name/_clone") { request, context in
+        groups.admin.post("/config/\(kind.kind)/:name/_clone") { request, context in
             await answer { () throws(LunaError) in
                 let name = try kind.name(context)
                 let body = try await RequestBody.object(request, at: ["config", kind.kind, name])
@@ -67,7 +69,7 @@ struct ConfigKind: Sendable {
                 return Responses.json(["message": .string(text), "request_id": .string(request.requestID)])
             }
         }
-        routes.get("/config/\(kind.kind)/:name/_delete") { request, context in
+        groups.admin.get("/config/\(kind.kind)/:name/_delete") { request, context in
             await answer { () throws(LunaError) in
                 try await kind.submit(controller, "delete", try kind.name(context), [:], request)
             }

@@ -5,20 +5,20 @@ import LunaRuntime
 
 /// Interfaces of nodes and groups: list, show one, change several, delete one.
 enum InterfaceRoutes {
-    static func add(to routes: RouteCollection<BasicRequestContext>, kind: ConfigKind, controller: Controller) {
+    static func add(to groups: RouteGroups, kind: ConfigKind, controller: Controller) {
         let owner = kind.table
         @Sendable func list(_ state: ClusterState, _ name: String) -> [JSONValue]? {
             guard state.row(owner, name) != nil else { return nil }
             return owner == .node ? NodeView(state: state).interfaces(name) : GroupView(state: state).interfaces(name)
         }
-        routes.get("/config/\(kind.kind)/:name/interfaces") { _, context in
+        groups.admin.get("/config/\(kind.kind)/:name/interfaces") { _, context in
             await answer { () throws(LunaError) in
                 let name = try kind.name(context)
                 guard let items = await controller.read({ list($0, name) }) else { throw .notFound(kind.missingMessage(name)) }
                 return Responses.config(kind.kind, [name: .object(["interfaces": .array(items)])])
             }
         }
-        routes.get("/config/\(kind.kind)/:name/interfaces/:interface") { _, context in
+        groups.admin.get("/config/\(kind.kind)/:name/interfaces/:interface") { _, context in
             await answer { () throws(LunaError) in
                 let name = try kind.name(context)
                 let interface = context.parameters.get("interface") ?? ""
@@ -29,14 +29,14 @@ enum InterfaceRoutes {
                 return Responses.config(kind.kind, [name: .object(["interfaces": .array([item])])])
             }
         }
-        routes.post("/config/\(kind.kind)/:name/interfaces") { request, context in
+        groups.admin.post("/config/\(kind.kind)/:name/interfaces") { request, context in
             await answer { () throws(LunaError) in
                 let name = try kind.name(context)
                 let body = try await RequestBody.object(request, at: ["config", kind.kind, name])
                 return try await kind.submit(controller, "interfaces", name, body, request)
             }
         }
-        routes.get("/config/\(kind.kind)/:name/interfaces/:interface/_delete") { request, context in
+        groups.admin.get("/config/\(kind.kind)/:name/interfaces/:interface/_delete") { request, context in
             await answer { () throws(LunaError) in
                 let name = try kind.name(context)
                 let interface = context.parameters.get("interface") ?? ""

@@ -5,21 +5,24 @@ import LunaRuntime
 public enum LunaApplication {
     public static func router(controller: Controller, tokens: TokenAuthority) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
+        let table = RouteTable()
         router.add(middleware: RequestIDMiddleware())
-        router.add(middleware: TokenMiddleware(authority: tokens))
-        let routes = RouteCollection(context: BasicRequestContext.self)
-        ClusterRoutes.add(to: routes, controller: controller, tokens: tokens)
-        for kind in ConfigKinds.all { kind.addRoutes(to: routes, controller: controller) }
-        InterfaceRoutes.add(to: routes, kind: ConfigKinds.node, controller: controller)
-        InterfaceRoutes.add(to: routes, kind: ConfigKinds.group, controller: controller)
-        MemberRoutes.add(to: routes, controller: controller)
-        OSImageRoutes.add(to: routes, controller: controller)
-        RackRoutes.add(to: routes, controller: controller)
-        SecretRoutes.add(to: routes, controller: controller)
-        HARoutes.add(to: routes, controller: controller)
-        ClusterStatusRoutes.add(to: routes, controller: controller)
-        RequestStatusRoutes.add(to: routes, controller: controller)
-        router.addRoutes(routes)
+        router.add(middleware: UnknownRouteMiddleware(table: table))
+        let groups = RouteGroups(tokens: tokens)
+        SystemRoutes.add(to: groups, table: table)
+        ClusterRoutes.add(to: groups, controller: controller, tokens: tokens)
+        for kind in ConfigKinds.all { kind.addRoutes(to: groups, controller: controller) }
+        InterfaceRoutes.add(to: groups, kind: ConfigKinds.node, controller: controller)
+        InterfaceRoutes.add(to: groups, kind: ConfigKinds.group, controller: controller)
+        MemberRoutes.add(to: groups, controller: controller)
+        OSImageRoutes.add(to: groups, controller: controller)
+        RackRoutes.add(to: groups, controller: controller)
+        SecretRoutes.add(to: groups, controller: controller)
+        HARoutes.add(to: groups, controller: controller)
+        ClusterStatusRoutes.add(to: groups, controller: controller)
+        RequestStatusRoutes.add(to: groups, controller: controller)
+        groups.add(to: router)
+        table.fill(from: router)
         return router
     }
 }

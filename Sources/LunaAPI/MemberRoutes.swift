@@ -6,7 +6,7 @@ import LunaRuntime
 /// Who uses what: group, OS image and BMC setup members; a network's taken addresses,
 /// its next free one, and the status of one address.
 enum MemberRoutes {
-    static func add(to routes: RouteCollection<BasicRequestContext>, controller: Controller) {
+    static func add(to groups: RouteGroups, controller: Controller) {
         let users: [(ConfigKind, @Sendable (String) -> String, @Sendable (ClusterState, String) -> [String])] = [
             (
                 ConfigKinds.group, { "Group \($0) is not have any member node" },
@@ -22,7 +22,7 @@ enum MemberRoutes {
             ),
         ]
         for (kind, empty, members) in users {
-            routes.get("/config/\(kind.kind)/:name/_member") { _, context in
+            groups.admin.get("/config/\(kind.kind)/:name/_member") { _, context in
                 await answer { () throws(LunaError) in
                     let name = try kind.name(context)
                     let found: [String]? = await controller.read { state in
@@ -35,7 +35,7 @@ enum MemberRoutes {
             }
         }
         let network = ConfigKinds.network
-        routes.get("/config/network/:name/_member") { _, context in
+        groups.admin.get("/config/network/:name/_member") { _, context in
             await answer { () throws(LunaError) in
                 let name = try network.name(context)
                 guard let taken = await controller.read({ NetworkView(state: $0).taken(name) }) else {
@@ -44,14 +44,14 @@ enum MemberRoutes {
                 return Responses.config("network", [name: .object(["taken": .array(taken)])])
             }
         }
-        routes.get("/config/network/:name/_nextfreeip") { _, context in
+        groups.admin.get("/config/network/:name/_nextfreeip") { _, context in
             await answer { () throws(LunaError) in
                 let name = try network.name(context)
                 let next = try await controller.read { state throws(LunaError) in try NetworkView(state: state).nextFree(name) }
                 return Responses.config("network", [name: .object(["nextip": .string(next)])])
             }
         }
-        routes.get("/config/network/:name/:address") { _, context in
+        groups.admin.get("/config/network/:name/:address") { _, context in
             await answer { () throws(LunaError) in
                 let name = try network.name(context)
                 let address = context.parameters.get("address") ?? ""

@@ -5,23 +5,23 @@ import LunaRuntime
 
 /// OS image tags: tag an image, list tags, remove one.
 enum OSImageRoutes {
-    static func add(to routes: RouteCollection<BasicRequestContext>, controller: Controller) {
+    static func add(to groups: RouteGroups, controller: Controller) {
         let kind = ConfigKinds.osimage
-        routes.post("/config/osimage/:name/tag") { request, context in
+        groups.admin.post("/config/osimage/:name/tag") { request, context in
             await answer { () throws(LunaError) in
                 let name = try kind.name(context)
                 let body = try await RequestBody.object(request, at: ["config", "osimage", name])
                 return try await kind.submit(controller, "tag", name, body, request)
             }
         }
-        routes.get("/config/osimage/:name/osimagetag/:tag/_delete") { request, context in
+        groups.admin.get("/config/osimage/:name/osimagetag/:tag/_delete") { request, context in
             await answer { () throws(LunaError) in
                 let name = try kind.name(context)
                 let tag = context.parameters.get("tag") ?? ""
                 return try await kind.submit(controller, "tag.delete", name, ["tag": .string(tag)], request)
             }
         }
-        routes.get("/config/osimagetag") { _, _ in
+        groups.admin.get("/config/osimagetag") { _, _ in
             await answer { () throws(LunaError) in
                 let tags = await controller.read { state in OSImageTagView(state: state).tags(of: nil) }
                 guard !tags.isEmpty else { throw .notFound("No osimagetag is available") }
@@ -29,7 +29,7 @@ enum OSImageRoutes {
             }
         }
         // As in luna2, the name is the image's: its tags, keyed by tag.
-        routes.get("/config/osimagetag/:name") { _, context in
+        groups.admin.get("/config/osimagetag/:name") { _, context in
             await answer { () throws(LunaError) in
                 let name = try kind.name(context)
                 let tags = await controller.read { state in OSImageTagView(state: state).tags(of: name) }

@@ -5,8 +5,8 @@ import LunaRuntime
 
 /// Rack inventory: what sits where. Racks themselves use the standard routes.
 enum RackRoutes {
-    static func add(to routes: RouteCollection<BasicRequestContext>, controller: Controller) {
-        routes.get("/config/rack/inventory") { _, _ in
+    static func add(to groups: RouteGroups, controller: Controller) {
+        groups.admin.get("/config/rack/inventory") { _, _ in
             await answer { () throws(LunaError) in
                 let items = await controller.read { state in
                     state.keys(.rackinventory).map { key -> JSONValue in
@@ -18,7 +18,7 @@ enum RackRoutes {
                 return Responses.json(.object(["config": .object(["rack": .object(["inventory": .array(items)])])]))
             }
         }
-        routes.post("/config/rack/inventory") { request, _ in
+        groups.admin.post("/config/rack/inventory") { request, _ in
             await answer { () throws(LunaError) in
                 let body = try await RequestBody.json(request)
                 guard let items = body["config"]?["rack"]?["inventory"]?.arrayValue else {
@@ -35,7 +35,7 @@ enum RackRoutes {
                 return Responses.outcome(last)
             }
         }
-        routes.get("/config/rack/inventory/:name/type/:type/_delete") { request, context in
+        groups.admin.get("/config/rack/inventory/:name/type/:type/_delete") { request, context in
             await answer { () throws(LunaError) in
                 let body: Row = [
                     "name": .string(context.parameters.get("name") ?? ""), "type": .string(context.parameters.get("type") ?? ""),

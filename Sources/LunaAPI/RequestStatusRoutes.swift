@@ -8,8 +8,8 @@ import LunaRuntime
 /// them. While the request's events are still tentative and nothing new happened the
 /// message is empty; once they are stable and every line is read, 404 (clients poll until then).
 enum RequestStatusRoutes {
-    static func add(to routes: RouteCollection<BasicRequestContext>, controller: Controller) {
-        routes.get("/config/status/:request_id") { _, context in
+    static func add(to groups: RouteGroups, controller: Controller) {
+        groups.open.get("/config/status/:request_id") { _, context in
             await answer { () async throws(LunaError) -> Response in
                 let id = context.parameters.get("request_id") ?? ""
                 guard RequestID.isValid(id) else {

@@ -5,8 +5,8 @@ import LunaRuntime
 
 /// Node and group secrets. A node's list includes its group's secrets, as luna2's does.
 enum SecretRoutes {
-    static func add(to routes: RouteCollection<BasicRequestContext>, controller: Controller) {
-        routes.get("/config/secrets") { _, _ in
+    static func add(to groups: RouteGroups, controller: Controller) {
+        groups.admin.get("/config/secrets") { _, _ in
             await answer { () throws(LunaError) in
                 let key = controller.key
                 let all = await controller.read { state in
@@ -25,7 +25,9 @@ enum SecretRoutes {
             let kind = owner == .node ? ConfigKinds.node : ConfigKinds.group
             let table: LunaDomain.Table = owner == .node ? .nodesecret : .groupsecret
             let label = owner.rawValue
-            routes.get("/config/secrets/\(label)/:name") { _, context in
+            // A node reads its own secrets while it installs (and its group's with them).
+            let readers = owner == .node ? groups.node : groups.admin
+            readers.get("/config/secrets/\(label)/:name") { _, context in
                 await answer { () throws(LunaError) in
                     let name = try kind.name(context)
                     let key = controller.key
@@ -44,7 +46,7 @@ enum SecretRoutes {
                     return Responses.config("secrets", found)
                 }
             }
-            routes.post("/config/secrets/\(label)/:name") { request, context in
+            groups.admin.post("/config/secrets/\(label)/:name") { request, context in
                 await answer { () throws(LunaError) in
                     let name = try kind.name(context)
                     let body = try await RequestBody.json(request)
@@ -55,7 +57,7 @@ enum SecretRoutes {
                     return try await submit(controller, "Secret.\(label).update", name, ["secrets": items], request)
                 }
             }
-            routes.get("/config/secrets/\(label)/:name/:secret") { _, context in
+            groups.admin.get("/config/secrets/\(label)/:name/:secret") { _, context in
                 await answer { () throws(LunaError) in
                     let name = try kind.name(context)
                     let secret = context.parameters.get("secret") ?? ""
@@ -70,7 +72,7 @@ enum SecretRoutes {
                     return Responses.config("secrets", [label: .object([name: .array([item])])])
                 }
             }
-            routes.post("/config/secrets/\(label)/:name/:secret") { request, context in
+            groups.admin.post("/config/secrets/\(label)/:name/:secret") { request, context in
                 await answer { () throws(LunaError) in
                     let name = try kind.name(context)
                     let secret = context.parameters.get("secret") ?? ""
@@ -87,7 +89,7 @@ enum SecretRoutes {
                     return try await submit(controller, "Secret.\(label).update", name, ["secrets": .array(named)], request)
                 }
             }
-            routes.post("/config/secrets/\(label)/:name/:secret/_clone") { request, context in
+            groups.admin.post("/config/secrets/\(label)/:name/:secret/_clone") { request, context in
                 await answer { () throws(LunaError) in
                     let name = try kind.name(context)
                     let body = try await RequestBody.json(request)
@@ -101,7 +103,7 @@ enum SecretRoutes {
                     return try await submit(controller, "Secret.\(label).clone", name, fields, request)
                 }
             }
-            routes.get("/config/secrets/\(label)/:name/:secret/_delete") { request, context in
+            groups.admin.get("/config/secrets/\(label)/:name/:secret/_delete") { request, context in
                 await answer { () throws(LunaError) in
                     let name = try kind.name(context)
                     let secret = JSONValue.string(context.parameters.get("secret") ?? "")

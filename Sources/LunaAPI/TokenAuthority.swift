@@ -75,22 +75,21 @@ public struct TokenAuthority: Sendable {
     }
 }
 
-/// Guards every route but the public ones; provision tokens pass only where a node may
-/// act for itself (its own node record and secrets).
+/// Checks the `x-access-tokens` header for the routes of one access group.
 struct TokenMiddleware<Context: RequestContext>: RouterMiddleware {
+    enum Scope {
+        case admin
+        /// Provision tokens pass when their node is the route's `parameter`.
+        case ownNode(parameter: String)
+    }
+
     let authority: TokenAuthority
-    static var publicPaths: Set<String> { ["/version", "/token"] }
+    let scope: Scope
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
     {
-        let path = request.uri.path
-        if Self.publicPaths.contains(path) || path.hasPrefix("/config/status/") { return try await next(request, context) }
-        let parts = path.split(separator: "/").map(String.init)
         var node: String?
-        if request.method == .post, parts.count == 3, parts[0] == "config", parts[1] == "node" { node = parts[2] }
-        if request.method == .get, parts.count == 4, parts[0] == "config", parts[1] == "secrets", parts[2] == "node" {
-            node = parts[3]
-        }
+        if case .ownNode(let parameter) = scope { node = context.parameters.get(parameter) }
         switch await authority.check(request.headers[HTTPField.Name("x-access-tokens")!], node: node) {
         case .success: return try await next(request, context)
         case .failure(let refusal): return Responses.message(refusal.message, status: refusal.status)

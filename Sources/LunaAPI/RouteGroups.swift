@@ -1,0 +1,26 @@
+import Hummingbird
+
+/// Where a route is declared says who may call it — luna2's three kinds of access, each
+/// a collection with its own middleware, so no path is ever parsed to decide.
+struct RouteGroups {
+    /// No token: the version, the login, request status, the ping.
+    let open = RouteCollection(context: BasicRequestContext.self)
+    /// An admin token (luna2's `token_required`).
+    let admin: RouteCollection<BasicRequestContext>
+    /// An admin token, or a provision token for the node its `:name` names (luna2's
+    /// `provision_token_required`): what a node installing itself may touch.
+    let node: RouteCollection<BasicRequestContext>
+
+    init(tokens: TokenAuthority) {
+        admin = RouteCollection(context: BasicRequestContext.self).add(
+            middleware: TokenMiddleware(authority: tokens, scope: .admin))
+        node = RouteCollection(context: BasicRequestContext.self)
+            .add(middleware: TokenMiddleware(authority: tokens, scope: .ownNode(parameter: "name")))
+    }
+
+    func add(to router: Router<BasicRequestContext>) {
+        router.addRoutes(open)
+        router.addRoutes(admin)
+        router.addRoutes(node)
+    }
+}

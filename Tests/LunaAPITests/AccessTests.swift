@@ -1,0 +1,70 @@
+import Foundation
+import JWTKit
+import LunaModel
+import Testing
+
+@testable import LunaAPI
+
+/// Who may call what: open routes, admin routes, a node's own routes for its provision
+/// token; unknown paths and wrong methods.
+struct AccessTests {
+    static func provisionToken(_ harness: APIHarness, node: String) async throws -> String {
+        try await harness.tokens.sign(
+            .init(id: nil, node: node, scope: "provision", exp: ExpirationClaim(value: Date().addingTimeInterval(600))))
+    }
+
+    @Test func aProvisionTokenReachesItsOwnNodeOnly() async throws {
+        let harness = try await APIHarness.make()
+        let own = try await Self.provisionToken(harness, node: "node001")
+        try await harness.run { api in
+            let mine = envelope("node", "node001", ["vendor": "acme"])
+            #expect(try await api.send("/config/node/node001", .post, mine.canonicalText, token: own).status == .noContent)
+            #expect(try await api.get("/config/secrets/node/node001", token: own).status != .forbidden)
+            let other = try await api.send(
+                "/config/node/node002", .post, envelope("node", "node002", ["vendor": "x"]).canonicalText, token: own)
+            #expect(other.status == .forbidden)
+            #expect(other.message == "Token is not valid for this node")
+            let admin = try await api.get("/config/node/node001", token: own)
+            #expect(admin.status == .forbidden)
+            #expect(admin.message == "Token is not permitted for this endpoint")
+            #expect(try await api.get("/config/cluster", token: own).status == .forbidden)
+            #expect(try await api.get("/config/node/node002").body?["config"]?["node"]?["node002"]?["vendor"] != "x")
+        }
+    }
+
+    @Test func openRoutesNeedNoTokenAndOthersDo() async throws {
+        try await APIHarness.make().run { api in
+            for path in ["/version", "/ping", "/", "/all-routes"] {
+                #expect(try await api.get(path, token: "").status == .ok, "\(path)")
+            }
+            let missing = try await api.get("/config/node", token: "")
+            #expect(missing.status == .unauthorized)
+            #expect(missing.message == "A valid token is missing")
+            #expect(try await api.get("/config/node", token: "garbage").message == "Token is invalid")
+        }
+    }
+
+    @Test func unknownPathsAreAnEmpty404AndWrongMethodsA405() async throws {
+        try await APIHarness.make().run { api in
+            for token in ["", api.token] {
+                let unknown = try await api.get("/config/nosuchthing/x", token: token)
+                #expect(unknown.status == .notFound)
+                #expect(unknown.body == nil, "an empty body, as luna2")
+            }
+            let wrong = try await api.send("/config/node/node001/_delete", .post, "{}")
+            #expect(wrong.status == .methodNotAllowed)
+            #expect(wrong.message.contains("it takes GET"))
+        }
+    }
+
+    @Test func allRoutesListsWhatTheRouterServes() async throws {
+        try await APIHarness.make().run { api in
+            let routes = try #require(try await api.get("/all-routes", token: "").body?.arrayValue)
+            let listed = Set(
+                routes.compactMap { route in route["method"]?.stringValue.map { "\($0) \(route["route"]!.stringValue!)" } })
+            #expect(listed.contains("GET /config/node/{name}"))
+            #expect(listed.contains("POST /token"))
+            #expect(listed.contains("GET /all-routes"))
+        }
+    }
+}
