@@ -16,13 +16,7 @@ struct ConfigKind: Sendable {
     /// on `/config/status/<id>`; other clones answer 201.
     var cloneAnswersRequest = false
 
-    var pattern: NamePattern {
-        switch table {
-        case .node, .switch, .otherdev: .host
-        case .network: .domain
-        default: .object
-        }
-    }
+    var pattern: NamePattern { FieldSchema.pattern(of: table) }
 
     func addRoutes(to groups: RouteGroups, controller: Controller) {
         let kind = self
@@ -58,6 +52,8 @@ struct ConfigKind: Sendable {
                 return try await kind.submit(controller, "update", name, body, request)
             }
         }
+        // luna2 clones no networks, clouds or routes.
+        guard ![.network, .cloud, .route].contains(kind.table) else { return addDelete(to: groups, controller: controller) }
         groups.admin.post("/config/\(kind.kind)/:name/_clone") { request, context in
             await answer { () throws(LunaError) in
                 let name = try kind.name(context)
@@ -69,6 +65,11 @@ struct ConfigKind: Sendable {
                 return Responses.json(["message": .string(text), "request_id": .string(request.requestID)])
             }
         }
+        addDelete(to: groups, controller: controller)
+    }
+
+    private func addDelete(to groups: RouteGroups, controller: Controller) {
+        let kind = self
         groups.admin.get("/config/\(kind.kind)/:name/_delete") { request, context in
             await answer { () throws(LunaError) in
                 try await kind.submit(controller, "delete", try kind.name(context), [:], request)
@@ -78,13 +79,7 @@ struct ConfigKind: Sendable {
 
     /// The `:name` of the path, checked like every name.
     func name(_ context: BasicRequestContext, _ parameter: String = "name") throws(LunaError) -> String {
-        let name = context.parameters.get(parameter) ?? ""
-        do {
-            try pattern.check(name, field: parameter)
-        } catch {
-            throw .invalid("Incorrect Naming convention with \(parameter) \(name): \(error.message)")
-        }
-        return name
+        try context.checked(parameter, as: pattern)
     }
 
     func submit(

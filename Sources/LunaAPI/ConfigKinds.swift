@@ -28,7 +28,13 @@ enum ConfigKinds {
         "otherdev", .otherdev, "OtherDev", empty: "No Other Device is available", missing: { "Device \($0) is not available" })
     static let rack = simple("rack", .rack, "Rack", empty: "No rack is available", missing: { "Rack \($0) is not available" })
 
-    static let all = [node, group, network, osimage, bmcsetup, `switch`, otherdev, rack]
+    static let cloud = simple(
+        "cloud", .cloud, "Cloud", empty: "No Cloud is available", missing: { "Cloud \($0) is not available" })
+
+    static let route = simple(
+        "route", .route, "Route", empty: "No routes are available", missing: { "Route \($0) does not exist" })
+
+    static let all = [node, group, network, osimage, bmcsetup, `switch`, otherdev, rack, cloud, route]
 
     static func simple(
         _ kind: String, _ table: LunaDomain.Table, _ prefix: String, empty: String,

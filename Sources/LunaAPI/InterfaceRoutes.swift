@@ -21,7 +21,7 @@ enum InterfaceRoutes {
         groups.admin.get("/config/\(kind.kind)/:name/interfaces/:interface") { _, context in
             await answer { () throws(LunaError) in
                 let name = try kind.name(context)
-                let interface = context.parameters.get("interface") ?? ""
+                let interface = try context.checked("interface", as: .interface)
                 guard let items = await controller.read({ list($0, name) }) else { throw .notFound(kind.missingMessage(name)) }
                 guard let item = items.first(where: { $0["interface"] == .string(interface) }) else {
                     throw .notFound("\(kind.kind == "node" ? "Node" : "Group") \(name) does not have \(interface) interface")
@@ -39,7 +39,7 @@ enum InterfaceRoutes {
         groups.admin.get("/config/\(kind.kind)/:name/interfaces/:interface/_delete") { request, context in
             await answer { () throws(LunaError) in
                 let name = try kind.name(context)
-                let interface = context.parameters.get("interface") ?? ""
+                let interface = try context.checked("interface", as: .interface)
                 return try await kind.submit(controller, "interface.delete", name, ["interface": .string(interface)], request)
             }
         }

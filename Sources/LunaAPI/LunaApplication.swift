@@ -18,6 +18,7 @@ public enum LunaApplication {
         OSImageRoutes.add(to: groups, controller: controller)
         RackRoutes.add(to: groups, controller: controller)
         SecretRoutes.add(to: groups, controller: controller)
+        NetworkServiceRoutes.add(to: groups, controller: controller)
         HARoutes.add(to: groups, controller: controller)
         ClusterStatusRoutes.add(to: groups, controller: controller)
         RequestStatusRoutes.add(to: groups, controller: controller)

@@ -54,7 +54,7 @@ enum MemberRoutes {
         groups.admin.get("/config/network/:name/:address") { _, context in
             await answer { () throws(LunaError) in
                 let name = try network.name(context)
-                let address = context.parameters.get("address") ?? ""
+                let address = context.decoded("address")
                 let status = try await controller.read { state throws(LunaError) in
                     try NetworkView(state: state).status(name, address: address)
                 }

@@ -17,7 +17,7 @@ enum OSImageRoutes {
         groups.admin.get("/config/osimage/:name/osimagetag/:tag/_delete") { request, context in
             await answer { () throws(LunaError) in
                 let name = try kind.name(context)
-                let tag = context.parameters.get("tag") ?? ""
+                let tag = try context.checked("tag", as: .object)
                 return try await kind.submit(controller, "tag.delete", name, ["tag": .string(tag)], request)
             }
         }

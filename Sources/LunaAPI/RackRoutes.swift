@@ -38,7 +38,7 @@ enum RackRoutes {
         groups.admin.get("/config/rack/inventory/:name/type/:type/_delete") { request, context in
             await answer { () throws(LunaError) in
                 let body: Row = [
-                    "name": .string(context.parameters.get("name") ?? ""), "type": .string(context.parameters.get("type") ?? ""),
+                    "name": .string(try context.checked("name", as: .host)), "type": .string(context.decoded("type")),
                 ]
                 return Responses.outcome(
                     try await controller.submit(

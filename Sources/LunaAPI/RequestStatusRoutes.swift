@@ -11,7 +11,7 @@ enum RequestStatusRoutes {
     static func add(to groups: RouteGroups, controller: Controller) {
         groups.open.get("/config/status/:request_id") { _, context in
             await answer { () async throws(LunaError) -> Response in
-                let id = context.parameters.get("request_id") ?? ""
+                let id = context.decoded("request_id")
                 guard RequestID.isValid(id) else {
                     throw .invalid("Incorrect Naming convention with request_id \(id): it \(RequestID.rule)")
                 }

@@ -60,7 +60,7 @@ enum SecretRoutes {
             groups.admin.get("/config/secrets/\(label)/:name/:secret") { _, context in
                 await answer { () throws(LunaError) in
                     let name = try kind.name(context)
-                    let secret = context.parameters.get("secret") ?? ""
+                    let secret = try context.checked("secret", as: .object)
                     let key = controller.key
                     guard
                         let item = await controller.read({
@@ -75,7 +75,7 @@ enum SecretRoutes {
             groups.admin.post("/config/secrets/\(label)/:name/:secret") { request, context in
                 await answer { () throws(LunaError) in
                     let name = try kind.name(context)
-                    let secret = context.parameters.get("secret") ?? ""
+                    let secret = try context.checked("secret", as: .object)
                     let body = try await RequestBody.json(request)
                     guard let items = body["config"]?["secrets"]?[label]?[name]?.arrayValue else {
                         throw .invalid(
@@ -98,15 +98,17 @@ enum SecretRoutes {
                         throw .invalid(
                             "data structure incomplete or incorrect: expected newsecretname in config:secrets:\(label):\(name)")
                     }
-                    var fields: Row = ["secret": .string(context.parameters.get("secret") ?? ""), "newsecretname": new]
-                    for key in ["path", "content"] { fields[key] = item?[key] }
+                    var fields: Row = ["secret": .string(try context.checked("secret", as: .object)), "newsecretname": new]
+                    fields["path"] = item?["path"]
+                    // luna2-cli sends `"content": false` when the clone keeps the source's content.
+                    if item?["content"] != .bool(false) { fields["content"] = item?["content"] }
                     return try await submit(controller, "Secret.\(label).clone", name, fields, request)
                 }
             }
             groups.admin.get("/config/secrets/\(label)/:name/:secret/_delete") { request, context in
                 await answer { () throws(LunaError) in
                     let name = try kind.name(context)
-                    let secret = JSONValue.string(context.parameters.get("secret") ?? "")
+                    let secret = JSONValue.string(try context.checked("secret", as: .object))
                     return try await submit(controller, "Secret.\(label).delete", name, ["secret": secret], request)
                 }
             }

@@ -89,7 +89,10 @@ struct TokenMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
     {
         var node: String?
-        if case .ownNode(let parameter) = scope { node = context.parameters.get(parameter) }
+        if case .ownNode(let parameter) = scope {
+            let raw = context.parameters.get(parameter) ?? ""
+            node = raw.removingPercentEncoding ?? raw
+        }
         switch await authority.check(request.headers[HTTPField.Name("x-access-tokens")!], node: node) {
         case .success: return try await next(request, context)
         case .failure(let refusal): return Responses.message(refusal.message, status: refusal.status)

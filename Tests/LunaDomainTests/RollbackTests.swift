@@ -175,11 +175,16 @@ struct RollbackTests {
             "Rack.update", "Rack.clone", "Rack.delete", "Rack.inventory.update", "Rack.inventory.delete",
             "Secret.node.update", "Secret.node.clone", "Secret.node.delete",
             "Secret.group.update", "Secret.group.clone", "Secret.group.delete", "Cluster.master",
+            "Cloud.update", "Cloud.delete", "Route.update", "Route.delete", "Route.couple", "Route.decouple",
+            "DNS.update", "DNS.delete",
         ]
         #expect(Set(IntentRegistry.current.handlers.keys) == Set(expected))
         // Cluster.update 2: controllers inside the cluster; 3: luna2's controller forms.
         // Controller.update 2: the shadow rules. Secret clones 2: their own path and content.
-        let newer = ["Cluster.update": 3, "Controller.update": 2, "Secret.node.clone": 2, "Secret.group.clone": 2]
+        // OSImage.update 2: `tag` set by an update.
+        let newer = [
+            "Cluster.update": 3, "Controller.update": 2, "Secret.node.clone": 2, "Secret.group.clone": 2, "OSImage.update": 2,
+        ]
         #expect(IntentRegistry.current.handlers.values.allSatisfy { $0.version == newer[$0.name] ?? 1 })
     }
 }

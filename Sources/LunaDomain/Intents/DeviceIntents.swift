@@ -40,5 +40,13 @@ enum DeviceIntents {
             ]),
         renameKey: "newotherdevname", label: "Device", hasAddress: true)
 
-    static let all: [IntentHandler] = bmcsetup.handlers + `switch`.handlers + otherdev.handlers
+    /// Cloud targets a node may belong to (luna2's cloud bursting); nodes name them.
+    static let cloud = SimpleObject(
+        intentPrefix: "Cloud", table: .cloud,
+        schema: FieldSchema(kind: "cloud", fields: ["type": .name(.object), "comment": .text]),
+        renameKey: "newcloudname", label: "Cloud",
+        users: { name, state in state.rows(.node).filter { $0.value["cloud"] == .string(name) }.keys.sorted() },
+        referrers: [(.node, "cloud")], cloneable: false)
+
+    static let all: [IntentHandler] = bmcsetup.handlers + `switch`.handlers + otherdev.handlers + cloud.handlers
 }

@@ -69,6 +69,7 @@ enum NetworkIntents {
                     throw .invalid("Invalid request: network \(name) is in use by \(label) \(first)")
                 }
             }
+            ObjectRules.removeChildren(.dns, of: name, in: &state)
             state.remove(.network, name)
             return .removed("Network \(name) removed")
         })
@@ -110,6 +111,7 @@ enum NetworkIntents {
 
     /// After a rename, every row that names the network names the new one.
     static func rehome(from old: String, to new: String, in state: inout ClusterState) {
+        ObjectRules.moveChildren(.dns, from: old, to: new, in: &state)
         for table in [Table.nodeinterface, .groupinterface, .controller, .switch, .otherdev] {
             for (key, row) in state.rows(table) where row["network"] == .string(old) {
                 var moved = row

@@ -9,6 +9,7 @@ enum OSImageIntents {
             "grab_filesystems": .text, "grab_exclude": .text, "initrdfile": .text, "kernelfile": .text,
             "kernelmodules": .text, "kerneloptions": .text, "kernelversion": .text, "path": .text,
             "imagefile": .text, "distribution": .name(.host), "osrelease": .text, "comment": .text,
+            "tag": .name(.object),
         ])
 
     static let object = SimpleObject(
@@ -22,7 +23,13 @@ enum OSImageIntents {
         referrers: [(.group, "osimage"), (.node, "osimage")],
         // A clone copies the row only: image files arrive with the OS image work, so a
         // clone without copying or packing is what every clone is today.
-        cloneFlags: ["nocopy", "bare"])
+        cloneFlags: ["nocopy", "bare"],
+        // Version 2: `tag` may be set by an update, as luna2-cli's `osimage change -t` does.
+        updateVersion: 2,
+        afterChange: { state, name, row throws(LunaError) in
+            guard let tag = row["tag"]?.stringValue, state.row(.osimagetag, RowKey.child(name, tag)) == nil else { return }
+            state.put(.osimagetag, RowKey.child(name, tag), tagRow(tag, of: row))
+        })
 
     static let all: [IntentHandler] = object.handlers + [tag, deleteTag]
 
@@ -37,14 +44,18 @@ enum OSImageIntents {
         apply: { state, name, payload throws(LunaError) in
             let image = try ObjectRules.existing(.osimage, name, in: state, missing: "OS Image \(name) not present in database")
             let tag = payload["tag"]!.stringValue!
-            let key = RowKey.child(name, tag)
-            var row: Row = ["name": .string(tag)]
-            for field in ["kernelfile", "initrdfile", "imagefile", "kerneloptions", "kernelversion"] { row[field] = image[field] }
-            state.put(.osimagetag, key, row)
+            state.put(.osimagetag, RowKey.child(name, tag), tagRow(tag, of: image))
             state.put(.osimage, name, ObjectRules.merge(image, ["tag": .string(tag)]))
             // luna2 answers 204 whether the tag is new or moved: the image changed either way.
             return .changed("OS Image \(name) tag \(tag) updated")
         })
+
+    /// A tag freezes the image's boot files as they are now.
+    static func tagRow(_ tag: String, of image: Row) -> Row {
+        var row: Row = ["name": .string(tag)]
+        for field in ["kernelfile", "initrdfile", "imagefile", "kerneloptions", "kernelversion"] { row[field] = image[field] }
+        return row
+    }
 
     static let deleteTag = IntentHandler(
         name: "OSImage.tag.delete",

@@ -17,26 +17,35 @@ struct SimpleObject: Sendable {
     var childTables: [Table] = []
     /// Tables whose `field` names this object, updated on rename.
     var referrers: [(table: Table, field: String)] = []
+    /// Tables whose comma-separated `field` lists this object, updated on rename.
+    var listReferrers: [(table: Table, field: String)] = []
     /// Whether the row holds an address on a network (`network` + `ipaddress`).
     var hasAddress = false
+    /// Whether the object can be cloned (luna2 clones no clouds and no routes).
+    var cloneable = true
     /// Boolean options a clone request may carry that describe work outside the row
     /// (luna2's `nocopy` and `bare` for images): checked, then left out of the event.
     var cloneFlags: Set<String> = []
+    /// The version of the update intent (raised when what an update means changed).
+    var updateVersion = 1
+    /// Rules that keep other rows in step after a change (an image's new current tag).
+    var afterChange: @Sendable (_ state: inout ClusterState, _ key: String, _ row: Row) throws(LunaError) -> Void = {
+        _, _, _ throws(LunaError) in
+    }
 
     var pattern: NamePattern { FieldSchema.pattern(of: table) }
 
     var handlers: [IntentHandler] {
-        [
-            IntentHandler(
-                name: "\(intentPrefix).update", prepare: prepareUpdate,
-                apply: { state, name, payload throws(LunaError) in try applyUpdate(&state, name, payload) }),
-            IntentHandler(
-                name: "\(intentPrefix).clone", prepare: prepareClone,
-                apply: { state, name, payload throws(LunaError) in try applyClone(&state, name, payload) }),
-            IntentHandler(
-                name: "\(intentPrefix).delete", prepare: { _, _, _ in .object([:]) },
-                apply: { state, name, _ throws(LunaError) in try applyDelete(&state, name) }),
-        ]
+        let update = IntentHandler(
+            name: "\(intentPrefix).update", version: updateVersion, prepare: prepareUpdate,
+            apply: { state, name, payload throws(LunaError) in try applyUpdate(&state, name, payload) })
+        let clone = IntentHandler(
+            name: "\(intentPrefix).clone", prepare: prepareClone,
+            apply: { state, name, payload throws(LunaError) in try applyClone(&state, name, payload) })
+        let delete = IntentHandler(
+            name: "\(intentPrefix).delete", prepare: { _, _, _ in .object([:]) },
+            apply: { state, name, _ throws(LunaError) in try applyDelete(&state, name) })
+        return cloneable ? [update, clone, delete] : [update, delete]
     }
 
     func prepareUpdate(_ name: String, _ body: Row, _ context: PrepareContext) throws(LunaError) -> JSONValue {
@@ -79,9 +88,18 @@ struct SimpleObject: Sendable {
                     state.put(referrer.table, rowKey, ObjectRules.merge(other, [referrer.field: .string(newName)]))
                 }
             }
+            for referrer in listReferrers {
+                for (rowKey, other) in state.rows(referrer.table) {
+                    let items = (other[referrer.field]?.stringValue ?? "").split(separator: ",").map(String.init)
+                    guard items.contains(name) else { continue }
+                    let renamed = items.map { $0 == name ? newName : $0 }.joined(separator: ",")
+                    state.put(referrer.table, rowKey, ObjectRules.merge(other, [referrer.field: .string(renamed)]))
+                }
+            }
         }
         if hasAddress { try placeAddress(&row, key: key, changes: changes, force: force, state: &state) }
         state.put(table, key, row)
+        try afterChange(&state, key, row)
         if old == nil { return .created("\(label) \(name) created successfully") }
         return .changed(newName.map { "\(label) \(name) renamed to \($0) and updated" } ?? "\(label) \(name) updated")
     }
@@ -111,6 +129,7 @@ struct SimpleObject: Sendable {
                 state.put(child, RowKey.child(newName, RowKey.split(key).name), state.row(child, key)!)
             }
         }
+        try afterChange(&state, newName, row)
         return .created("\(label) \(name) cloned as \(newName) successfully")
     }
 

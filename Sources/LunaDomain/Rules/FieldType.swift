@@ -136,9 +136,10 @@ public struct FieldSchema: Sendable {
         }
     }
 
-    static func pattern(of table: Table) -> NamePattern {
+    public static func pattern(of table: Table) -> NamePattern {
         switch table {
-        case .node, .switch, .otherdev, .controller: .host
+        // Route names stand in lowercase lists (a node's `routes`), so they are host-like.
+        case .node, .switch, .otherdev, .controller, .route: .host
         case .network: .domain
         default: .object
         }

@@ -219,7 +219,7 @@ public struct ClusterState: Sendable {
     }
 
     private static let childTables: Set<Table> = [
-        .nodeinterface, .groupinterface, .nodesecret, .groupsecret, .osimagetag, .rackinventory,
+        .nodeinterface, .groupinterface, .nodesecret, .groupsecret, .osimagetag, .rackinventory, .dns,
     ]
 
     private mutating func unindex(_ table: Table, _ key: String) {

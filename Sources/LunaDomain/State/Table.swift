@@ -19,6 +19,11 @@ public enum Table: String, CaseIterable, Sendable, Comparable {
     case otherdev
     case rack
     case rackinventory
+    case cloud
+    /// Static routes, coupled to networks, groups and nodes through their `routes` lists.
+    case route
+    /// Extra host records of a network's zone, keyed `network/host`.
+    case dns
 
     public static func < (lhs: Table, rhs: Table) -> Bool { lhs.rawValue < rhs.rawValue }
 }

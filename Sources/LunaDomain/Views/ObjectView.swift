@@ -26,6 +26,8 @@ public struct ObjectView {
             row["tag"] = row["tag"] ?? .string("default")
             let tags = state.childKeys(.osimagetag, of: name).map { RowKey.split($0).name }
             if detail, !tags.isEmpty { row["assigned_tags"] = .string(tags.joined(separator: ",")) }
+        case .route:
+            row["assigned"] = .string(RouteIntents.coupled(name, in: state).joined(separator: ","))
         case .bmcsetup:
             if let sealed = row["password"]?.stringValue { row["password"] = opened(sealed) }
         case .cluster:
