@@ -146,5 +146,6 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        .testTarget(name: "LunaCLITests", dependencies: ["LunaModel"]),
     ]
 )

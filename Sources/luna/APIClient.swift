@@ -10,6 +10,15 @@ struct APIClient {
     let settings: ConnectionSettings
     let cache: TokenCache
 
+    /// Connection attempts are not retried: pointed at a dead port, the CLI says so at
+    /// once, where `HTTPClient.shared` retries a refused connection until the deadline.
+    private static let http: HTTPClient = {
+        var configuration = HTTPClient.Configuration.singletonConfiguration
+        configuration.timeout.connect = .seconds(10)
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
     init(_ options: ConnectionOptions, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         settings = try options.settings(environment: environment)
         cache = TokenCache(url: settings.url, environment: environment)
@@ -60,7 +69,7 @@ struct APIClient {
             request.body = .bytes(ByteBuffer(string: body.canonicalText))
         }
         do {
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+            let response = try await Self.http.execute(request, timeout: .seconds(60))
             let bytes = try await response.body.collect(upTo: 256 << 20)
             return APIResponse(
                 url: settings.url + path, status: Int(response.status.code), bytes: Array(bytes.readableBytesView))

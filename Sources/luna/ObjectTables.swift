@@ -37,8 +37,10 @@ enum ObjectTables {
     /// any other key some item has.
     static func items(_ items: [JSONValue], preferred: [String]) -> TextTable {
         let keys = Set(items.flatMap { $0.objectValue?.keys.map { $0 } ?? [] })
-        let columns = preferred.filter(keys.contains) + keys.subtracting(preferred).sorted()
-        let rows = items.map { item in columns.map { column in item[column].map { CellText.brief($0, field: column) } ?? "" } }
-        return TextTable(header: columns.map { $0.uppercased() }, rows: rows, overflow: .truncate)
+        let candidates = preferred.filter(keys.contains) + keys.subtracting(preferred).sorted()
+        let cells = candidates.map { column in items.map { $0[column].map { CellText.brief($0, field: column) } ?? "" } }
+        let shown = candidates.indices.filter { column in cells[column].contains { !$0.isEmpty } }
+        let rows = items.indices.map { row in shown.map { cells[$0][row] } }
+        return TextTable(header: shown.map { candidates[$0].uppercased() }, rows: rows, overflow: .truncate)
     }
 }
