@@ -23,7 +23,9 @@ struct ResourceCommand<Kind: ResourceKind>: AsyncParsableCommand {
         if resource.members { verbs.append(MemberCommand<Kind>.self) }
         if resource.interfaceFields != nil { verbs += [InterfacesCommand<Kind>.self, InterfaceCommand<Kind>.self] }
         return CommandConfiguration(
-            commandName: resource.name, abstract: "List, show and change each \(resource.noun) (/config/\(resource.name)).",
+            commandName: resource.name,
+            abstract:
+                "\(resource.writable ? "List, show and change" : "List and show") each \(resource.noun) (/config/\(resource.name)).",
             subcommands: verbs + Kind.extraCommands)
     }
 }
