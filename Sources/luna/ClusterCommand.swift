@@ -4,8 +4,8 @@ import LunaTransport
 
 struct ClusterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "cluster", abstract: "Set up and watch replication between controllers.",
-        subcommands: [ClusterCerts.self, ClusterJoin.self, ClusterStatusCommand.self])
+        commandName: "cluster", abstract: "Show and change the cluster's settings; set up and watch replication.",
+        subcommands: [ClusterShow.self, ClusterChange.self, ClusterCerts.self, ClusterJoin.self, ClusterStatusCommand.self])
 }
 
 /// Creates the cluster CA and the controllers' certificates for mutual TLS.

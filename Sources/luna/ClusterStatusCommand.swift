@@ -1,63 +1,22 @@
 import ArgumentParser
-import AsyncHTTPClient
 import Foundation
 import LunaModel
-import NIOCore
 
 /// `luna cluster status`: what one controller knows of the cluster, asked over its API.
 struct ClusterStatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status", abstract: "Members, their clocks and lag, Merkle agreement and incidents.")
 
-    @Option(help: "The API of any controller.")
-    var url = "http://127.0.0.1:7050"
-
-    @Option(help: "The admin login ([API] USERNAME in luna.ini).")
-    var username = "luna"
-
-    @Option(help: "The admin password ([API] PASSWORD in luna.ini).")
-    var password = "luna"
+    @OptionGroup var connection: ConnectionOptions
 
     @Flag(help: "The status as one JSON object.")
     var json = false
 
     func run() async throws {
-        do {
-            let status = try await fetch()
+        try await Failures.report {
+            let status = try await APIClient(connection).get("/cluster/status").expect(200).object()
             print(json ? status.canonicalText : Self.describe(status))
-        } catch {
-            FileHandle.standardError.write(Data("luna: \(error)\n".utf8))
-            throw ExitCode(1)
         }
-    }
-
-    private func fetch() async throws -> JSONValue {
-        let login = try await request("/token", body: ["username": .string(username), "password": .string(password)], token: nil)
-        guard let token = login["token"]?.stringValue else {
-            throw CommandFailure(description: "\(url) refused the login: \(login["message"]?.stringValue ?? login.canonicalText)")
-        }
-        return try await request("/cluster/status", body: nil, token: token)
-    }
-
-    private func request(_ path: String, body: JSONValue?, token: String?) async throws -> JSONValue {
-        var request = HTTPClientRequest(url: url + path)
-        request.method = body == nil ? .GET : .POST
-        if let token { request.headers.add(name: "x-access-tokens", value: token) }
-        if let body {
-            request.headers.add(name: "content-type", value: "application/json")
-            request.body = .bytes(ByteBuffer(string: body.canonicalText))
-        }
-        let response: HTTPClientResponse
-        do {
-            response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
-        } catch {
-            throw CommandFailure(description: "cannot reach \(url): \(error)")
-        }
-        let bytes = try await response.body.collect(upTo: 16 << 20)
-        guard let value = try? JSONParser.parse(Array(bytes.readableBytesView)) else {
-            throw CommandFailure(description: "\(url)\(path) answered \(response.status.code) without JSON")
-        }
-        return value
     }
 
     static func describe(_ status: JSONValue) -> String {

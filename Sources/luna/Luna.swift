@@ -6,7 +6,13 @@ import LunaModel
 struct Luna: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "luna", abstract: "Operate a Luna cluster controller.", version: LunaVersion.description,
-        subcommands: [LogCommand.self, ClusterCommand.self])
+        subcommands: [
+            ResourceCommand<NodeKind>.self, ResourceCommand<GroupKind>.self, ResourceCommand<NetworkKind>.self,
+            ResourceCommand<OSImageKind>.self, ResourceCommand<BMCSetupKind>.self, ResourceCommand<SwitchKind>.self,
+            ResourceCommand<OtherDevKind>.self, ResourceCommand<RackKind>.self, ResourceCommand<CloudKind>.self,
+            ResourceCommand<RouteKind>.self, SecretsCommand.self, ResourceCommand<OSImageTagKind>.self,
+            ClusterCommand.self, LogCommand.self,
+        ])
 }
 
 struct LogCommand: AsyncParsableCommand {
