@@ -25,6 +25,8 @@ enum DeviceIntents {
             fields: [
                 "macaddress": .mac, "oid": .text, "read": .text, "rw": .text, "uplinkports": .text,
                 "vendor": .text, "comment": .text, "network": .reference(.network), "ipaddress": .address,
+                // Zero-touch provisioning of the switch itself (luna2's /boot/switch).
+                "netboot": .bool, "default_url": .text, "bootfile": .text, "ztpconfig": .text, "ztpformat": .text,
             ]),
         renameKey: "newswitchname", label: "Switch",
         users: { name, state in state.rows(.node).filter { $0.value["switch"] == .string(name) }.keys.sorted() },

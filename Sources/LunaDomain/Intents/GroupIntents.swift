@@ -18,6 +18,11 @@ enum GroupIntents {
 
     static func prepare(_ name: String, _ body: Row, renameKey: String) throws(LunaError) -> JSONValue {
         try NamePattern.object.check(name, field: "name")
+        if body["domain"] != nil {
+            throw .invalid(
+                "Invalid request: a group's domain is the network of its BOOTIF interface; change that interface's network instead"
+            )
+        }
         var payload = try schema.normalize(body, ignoring: ["name", renameKey, "interfaces"])
         if let new = body[renameKey] { payload[renameKey] = new }
         if let items = try InterfaceRules.prepare(body["interfaces"], schema: InterfaceRules.groupSchema) {
