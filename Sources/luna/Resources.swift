@@ -17,7 +17,7 @@ enum Resources {
         name: "group", noun: "group",
         fields: words(
             """
-            bmcsetupname setupbmc domain osimage osimagetag kerneloptions ipxe_kernel prescript partscript postscript
+            bmcsetupname setupbmc osimage osimagetag kerneloptions ipxe_kernel prescript partscript postscript
             netboot bootmenu comment roles scripts provision_interface provision_method provision_fallback
             unmanaged_bmc_users routes
             """),

@@ -100,7 +100,7 @@ struct ReadCommandTests {
 
         let show = try cli.luna(["cluster", "show"])
         #expect(show.lines.first == "name                 mycluster")
-        #expect(show.out.contains("controller           controller: beacon=true hostname=controller"))
+        #expect(show.out.contains("controller           hostname: controller\n                     ipaddress: 10.141.255.254"))
         let change = try cli.luna(["cluster", "change", "--ntp-server", "10.141.255.253", "--debug", "yes"])
         #expect(change.out == "cluster changed\n", "\(change.err)")
         let cluster = try cli.luna(["cluster", "show", "--json"]).json()["config"]?["cluster"]

@@ -113,13 +113,14 @@ struct WriteCommandTests {
         let cli = try await CLIHarness()
         defer { cli.stop() }
 
-        #expect(try cli.luna(["osimage", "tag", "compute-image", "v1"]).out == "OS Image compute-image tagged v1\n")
+        #expect(try cli.luna(["osimage", "tag", "compute-image", "v1"]).out == "OS image compute-image tagged v1\n")
         let tags = try cli.luna(["osimagetag", "list"])
-        #expect(tags.lines.first?.hasPrefix("NAME              OSIMAGE") == true)
-        #expect(tags.lines.dropFirst().first?.hasPrefix("compute-image/v1  compute-image") == true)
+        #expect(tags.lines.first?.hasPrefix("NAME  OSIMAGE") == true)
+        #expect(tags.lines.dropFirst().first?.hasPrefix("v1    compute-image") == true)
+        // As in luna2, `show` takes the image and lists its tags by tag name.
         #expect(
-            try cli.luna(["osimagetag", "show", "v1", "--json"]).json()["config"]?["osimagetag"]?["compute-image/v1"]?["name"]
-                == "v1")
+            try cli.luna(["osimagetag", "show", "compute-image", "--json"]).json()["config"]?["osimagetag"]?["v1"]?["osimage"]
+                == "compute-image")
         #expect(try cli.luna(["osimage", "show", "compute-image"]).lines.contains("assigned_tags  v1"))
         #expect(try cli.luna(["osimage", "untag", "compute-image", "v1"]).out == "OS image compute-image untagged v1\n")
         #expect(try cli.luna(["osimagetag", "list"]).out == "No osimagetag is available\n")
