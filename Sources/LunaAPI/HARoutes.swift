@@ -27,6 +27,28 @@ enum HARoutes {
                 return Responses.message("current role set to master", status: .ok)
             }
         }
+        // Every controller the views name: its replication state as this one sees it, and its roles.
+        groups.admin.get("/ha/controllers") { _, _ in
+            let members = Dictionary(uniqueKeysWithValues: await controller.clusterStatus().members.map { ($0.name, $0) })
+            let rows = await controller.read { state in
+                state.keys(.controller).map { ($0, state.row(.controller, $0)!) }
+            }
+            var out: [String: JSONValue] = [:]
+            for (name, row) in rows {
+                let config: JSONValue = [
+                    "shadow": .bool(row["shadow"] == .bool(true)), "beacon": .bool(row["beacon"] == .bool(true)),
+                ]
+                guard let member = members[name] else {
+                    out[name] = ["comment": "controller has not reported to this one yet", "config": config]
+                    continue
+                }
+                out[name] = [
+                    "ha": ["insync": .bool(member.inSync), "role": .string(member.role), "lag_events": .int(member.lagEvents)],
+                    "config": config,
+                ]
+            }
+            return Responses.json(["message": .object(out)], status: out.isEmpty ? .notFound : .ok)
+        }
         groups.admin.get("/ha/overrule/_set") { _, _ in
             await controller.overrule()
             return Response(status: .noContent)

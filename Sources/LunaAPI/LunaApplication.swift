@@ -21,6 +21,8 @@ public enum LunaApplication {
         NetworkServiceRoutes.add(to: groups, controller: controller)
         HARoutes.add(to: groups, controller: controller)
         ClusterStatusRoutes.add(to: groups, controller: controller)
+        MonitorRoutes.add(to: groups, controller: controller)
+        ReplacedRoutes.add(to: groups)
         RequestStatusRoutes.add(to: groups, controller: controller)
         groups.add(to: router)
         table.fill(from: router)

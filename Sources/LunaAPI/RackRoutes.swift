@@ -7,15 +7,17 @@ import LunaRuntime
 enum RackRoutes {
     static func add(to groups: RouteGroups, controller: Controller) {
         groups.admin.get("/config/rack/inventory") { _, _ in
+            let items = await controller.read { RackInventoryView(state: $0).items(nil) }
+            return inventory(items)
+        }
+        // The capture shares its place with `inventory/:name/type/…`, so it has that name.
+        groups.admin.get("/config/rack/inventory/:name") { _, context in
             await answer { () throws(LunaError) in
-                let items = await controller.read { state in
-                    state.keys(.rackinventory).map { key -> JSONValue in
-                        var row = state.row(.rackinventory, key)!
-                        row["rack"] = .string(RowKey.split(key).owner)
-                        return .object(row)
-                    }
+                let text = context.decoded("name")
+                guard let subset = RackInventoryView.Subset(rawValue: text) else {
+                    throw .invalid("Invalid request: the inventory subset is configured or unconfigured, not '\(text)'")
                 }
-                return Responses.json(.object(["config": .object(["rack": .object(["inventory": .array(items)])])]))
+                return inventory(await controller.read { RackInventoryView(state: $0).items(subset) })
             }
         }
         groups.admin.post("/config/rack/inventory") { request, _ in
@@ -45,5 +47,9 @@ enum RackRoutes {
                         "Rack.inventory.delete", object: "inventory", body: body, actor: "admin", requestID: request.requestID))
             }
         }
+    }
+
+    static func inventory(_ items: [JSONValue]) -> Response {
+        Responses.json(["config": ["rack": ["inventory": .array(items)]]])
     }
 }

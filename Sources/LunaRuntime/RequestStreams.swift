@@ -14,7 +14,16 @@ public struct RequestStreams: Sendable {
         public var status: Int
     }
 
+    /// One line as `/monitor/status` lists it, with its request and whether it was read.
+    public struct Message: Sendable {
+        public var request: String
+        public var actor: String
+        public var line: Line
+        public var read: Bool
+    }
+
     private struct Stream {
+        var actor = ""
         var lines: [Line] = []
         var read = 0
         /// Events of the request not yet stable, and whether each stands rejected now.
@@ -35,6 +44,7 @@ public struct RequestStreams: Sendable {
             evict()
         }
         streams[event.requestID, default: Stream()].open[event.id] = false
+        streams[event.requestID]?.actor = event.actor
         requestOf[event.id] = event.requestID
         add(event.requestID, "\(event.intent) \(event.object): applied as event \(event.id)", at: millis)
     }
@@ -69,6 +79,17 @@ public struct RequestStreams: Sendable {
         }
         streams[request]?.read = stream.lines.count
         return unread
+    }
+
+    /// Every line of the streams still open or unread, oldest request first; reading
+    /// them here does not mark them read.
+    public var messages: [Message] {
+        arrival.flatMap { request -> [Message] in
+            guard let stream = streams[request] else { return [] }
+            return stream.lines.enumerated().map { index, line in
+                Message(request: request, actor: stream.actor, line: line, read: index < stream.read)
+            }
+        }
     }
 
     private mutating func add(_ request: String, _ text: String, status: Int = 200, at millis: Int64) {

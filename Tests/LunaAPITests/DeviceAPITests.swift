@@ -53,6 +53,13 @@ struct DeviceAPITests {
             #expect(refused.message == "Invalid request: units 11-11 of rack rack01 (front) are taken by node:node001")
             let inventory = try await api.get("/config/rack/inventory")
             #expect(inventory.body?["config"]?["rack"]?["inventory"]?[0]?["rack"] == "rack01")
+            #expect(inventory.body?["config"]?["rack"]?["inventory"]?[1]?["name"] == "node002", "unplaced devices are listed too")
+            let placed = try await api.get("/config/rack/inventory/configured")
+            #expect(placed.body?["config"]?["rack"]?["inventory"]?.arrayValue?.count == 1)
+            #expect(placed.body?["config"]?["rack"]?["inventory"]?[0]?["position"] == 10)
+            let unplaced = try await api.get("/config/rack/inventory/unconfigured")
+            #expect(unplaced.body?["config"]?["rack"]?["inventory"]?.arrayValue?.contains { $0["name"] == "node001" } == false)
+            #expect(try await api.get("/config/rack/inventory/sideways").status == .badRequest)
             #expect(try await api.get("/config/rack/inventory/node001/type/node/_delete").status == .noContent)
             #expect(try await api.get("/config/rack/rack01/_delete").status == .noContent)
         }
