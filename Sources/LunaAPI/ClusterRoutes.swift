@@ -26,6 +26,20 @@ enum ClusterRoutes {
                 return Responses.json(.object(["config": .object(["cluster": cluster])]))
             }
         }
+        groups.admin.get("/config/cluster/export") { _, _ in
+            let key = controller.key
+            return Responses.json(await controller.read { ClusterExport.export($0, opener: key) })
+        }
+        groups.admin.post("/config/cluster/import") { request, _ in
+            await answer { () throws(LunaError) in
+                guard let body = try await RequestBody.json(request).objectValue else {
+                    throw .invalid("Invalid request: the body must be an export object")
+                }
+                return Responses.outcome(
+                    try await controller.submit(
+                        "Cluster.import", object: "cluster", body: body, actor: "admin", requestID: request.requestID))
+            }
+        }
         groups.admin.post("/config/cluster") { request, _ in
             await answer { () throws(LunaError) in
                 let body = try await RequestBody.object(request, at: ["config", "cluster"])
