@@ -52,8 +52,10 @@ struct ConfigKind: Sendable {
                 return try await kind.submit(controller, "update", name, body, request)
             }
         }
-        // luna2 clones no networks, clouds or routes.
-        guard ![.network, .cloud, .route].contains(kind.table) else { return addDelete(to: groups, controller: controller) }
+        // luna2 clones no networks, clouds, routes or OS accounts.
+        guard ![.network, .cloud, .route, .osuser, .osgroup].contains(kind.table) else {
+            return addDelete(to: groups, controller: controller)
+        }
         groups.admin.post("/config/\(kind.kind)/:name/_clone") { request, context in
             await answer { () throws(LunaError) in
                 let name = try kind.name(context)

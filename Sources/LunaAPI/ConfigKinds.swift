@@ -34,7 +34,11 @@ enum ConfigKinds {
     static let route = simple(
         "route", .route, "Route", empty: "No routes are available", missing: { "Route \($0) does not exist" })
 
-    static let all = [node, group, network, osimage, bmcsetup, `switch`, otherdev, rack, cloud, route]
+    static let osuser = simple("osuser", .osuser, "OSUser", empty: "No users available", missing: { "No user \($0) available" })
+    static let osgroup = simple(
+        "osgroup", .osgroup, "OSGroup", empty: "No groups available", missing: { "No group \($0) available" })
+
+    static let all = [node, group, network, osimage, bmcsetup, `switch`, otherdev, rack, cloud, route, osuser, osgroup]
 
     static func simple(
         _ kind: String, _ table: LunaDomain.Table, _ prefix: String, empty: String,

@@ -35,7 +35,7 @@ public final class ViewStore: Sendable {
                     "CREATE TABLE outcome (origin TEXT NOT NULL, seq INTEGER NOT NULL, message TEXT NOT NULL, PRIMARY KEY (origin, seq)) WITHOUT ROWID"
             )
         }
-        // Tables added after v1 (cloud, route, dns): created where missing.
+        // Tables added after v1 (cloud, route, dns, osuser, osgroup): created where missing.
         migrator.registerMigration("v2-tables") { db in
             for table in LunaDomain.Table.allCases {
                 try db.execute(

@@ -91,3 +91,28 @@ struct NetworkServiceAPITests {
         }
     }
 }
+
+/// OS users and groups through luna2's osuser and osgroup routes.
+struct OSAccountAPITests {
+    @Test func usersAndGroupsAreCreatedShownAndRemoved() async throws {
+        try await APIHarness.make().run { api in
+            let none = try await api.get("/config/osuser")
+            #expect(none.status == .notFound)
+            #expect(none.message == "No users available")
+            let group = try await api.post("/config/osgroup/hpc", envelope("osgroup", "hpc", ["gidNumber": 2000]))
+            #expect(group.status == .created)
+            let user = try await api.post(
+                "/config/osuser/alice",
+                envelope("osuser", "alice", ["groupname": "hpc", "memberOf": "hpc", "userPassword": "pw"]))
+            #expect(user.status == .created)
+            let shown = try await api.get("/config/osuser/alice")
+            #expect(shown.body?["config"]?["osuser"]?["alice"]?["uidNumber"] == 1000)
+            #expect(shown.body?["config"]?["osuser"]?["alice"]?["userPassword"] == "pw")
+            let members = try await api.get("/config/osgroup/hpc")
+            #expect(members.body?["config"]?["osgroup"]?["hpc"]?["member"] == "alice")
+            #expect(try await api.get("/config/osgroup/hpc/_delete").status == .badRequest)
+            #expect(try await api.get("/config/osuser/alice/_delete").status == .noContent)
+            #expect(try await api.get("/config/osgroup/hpc/_delete").status == .noContent)
+        }
+    }
+}

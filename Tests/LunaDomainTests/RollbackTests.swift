@@ -176,7 +176,8 @@ struct RollbackTests {
             "Secret.node.update", "Secret.node.clone", "Secret.node.delete",
             "Secret.group.update", "Secret.group.clone", "Secret.group.delete", "Cluster.master",
             "Cloud.update", "Cloud.delete", "Route.update", "Route.delete", "Route.couple", "Route.decouple",
-            "DNS.update", "DNS.delete", "Cluster.import",
+            "DNS.update", "DNS.delete", "Cluster.import", "OSUser.update", "OSUser.delete", "OSGroup.update",
+            "OSGroup.delete",
         ]
         #expect(Set(IntentRegistry.current.handlers.keys) == Set(expected))
         // Cluster.update 2: controllers inside the cluster; 3: luna2's controller forms.

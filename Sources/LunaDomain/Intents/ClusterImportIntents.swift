@@ -7,7 +7,9 @@ enum ClusterImportIntents {
     static let all: [IntentHandler] = [restore]
 
     /// Fields stored sealed with the cluster key; an export shows them opened.
-    static let sealedFields: [Table: String] = [.bmcsetup: "password", .nodesecret: "content", .groupsecret: "content"]
+    static let sealedFields: [Table: String] = [
+        .bmcsetup: "password", .nodesecret: "content", .groupsecret: "content", .osuser: "userPassword",
+    ]
 
     /// Tables whose rows belong to an owner row: `owner/name` keys.
     static let owners: [Table: Table] = [

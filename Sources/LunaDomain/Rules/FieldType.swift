@@ -139,7 +139,7 @@ public struct FieldSchema: Sendable {
     public static func pattern(of table: Table) -> NamePattern {
         switch table {
         // Route names stand in lowercase lists (a node's `routes`), so they are host-like.
-        case .node, .switch, .otherdev, .controller, .route: .host
+        case .node, .switch, .otherdev, .controller, .route, .osuser, .osgroup: .host
         case .network: .domain
         default: .object
         }

@@ -24,6 +24,9 @@ public enum Table: String, CaseIterable, Sendable, Comparable {
     case route
     /// Extra host records of a network's zone, keyed `network/host`.
     case dns
+    /// Operating-system accounts and groups for the nodes (luna2's osuser/osgroup).
+    case osuser
+    case osgroup
 
     public static func < (lhs: Table, rhs: Table) -> Bool { lhs.rawValue < rhs.rawValue }
 }

@@ -30,6 +30,11 @@ public struct ObjectView {
             row["assigned"] = .string(RouteIntents.coupled(name, in: state).joined(separator: ","))
         case .bmcsetup:
             if let sealed = row["password"]?.stringValue { row["password"] = opened(sealed) }
+        case .osuser:
+            if let sealed = row["userPassword"]?.stringValue { row["userPassword"] = opened(sealed) }
+        case .osgroup:
+            let members = OSAccountIntents.members(of: name, in: state)
+            if !members.isEmpty { row["member"] = .string(members.joined(separator: ",")) }
         case .cluster:
             // luna2's shape: the beacon controller flat under `controller`, every other
             // one under its hostname (luna2-cli lists controllers as the object values).
