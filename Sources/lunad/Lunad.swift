@@ -84,7 +84,7 @@ struct Lunad: AsyncParsableCommand {
             configuration: .init(address: .hostname(settings.bind, port: settings.port), serverName: "lunad"),
             onServerRunning: { _ in
                 logger.notice(
-                    "lunad \(settings.name) serving \(settings.tls == nil ? "http" : "https")://\(settings.bind):\(settings.port), data in \(settings.dataDirectory)"
+                    "lunad \(settings.name) serving \(settings.tls == nil ? "http" : "https")://\(settings.bind.contains(":") ? "[\(settings.bind)]" : settings.bind):\(settings.port), data in \(settings.dataDirectory)"
                 )
             },
             logger: logger)

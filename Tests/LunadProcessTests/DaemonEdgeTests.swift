@@ -1,5 +1,7 @@
+import AsyncHTTPClient
 import Foundation
 import LunaModel
+import NIOSSL
 import Testing
 
 /// lunad's edges as an operator meets them: a second daemon on the same data, a
@@ -74,6 +76,48 @@ struct DaemonEdgeTests {
         for noise in ["error", "Error", "Already closed", "CancellationError"] {
             #expect(!stopped.output.contains(noise), "\(stopped.output)")
         }
+    }
+
+    @Test func listensOnEveryAddressOfBothFamiliesAndServesHTTPS() async throws {
+        let directory = LunadProcess.temporaryDirectory("listen")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let certificates = directory + "/certs"
+        #expect(
+            try LunadProcess.luna(["cluster", "certs", "--out", certificates, "--controllers", "c1", "--addresses", "127.0.0.1"])
+                .exit == 0)
+        let config = try LunadProcess.writeConfig(
+            directory + "/luna.ini",
+            replacing: [
+                "BIND = 127.0.0.1": "BIND = ::",
+                "EXPIRY = 24h": "EXPIRY = 24h\nTLS_CERTIFICATE = \(certificates)/c1.pem\nTLS_KEY = \(certificates)/c1.key",
+            ])
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.trustRoots = .file(certificates + "/ca.pem")
+        // The certificate names 127.0.0.1 only; ::1 is reached to prove the listening, not the name.
+        tls.certificateVerification = .noHostnameVerification
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls))
+        let lunad = LunadProcess(dataDirectory: directory + "/data")
+        lunad.baseURL = "https://127.0.0.1"
+        lunad.client = client
+        // The client must be shut down whatever happens, and that needs an await.
+        var failure: (any Error)?
+        do {
+            let started = try await lunad.start(extraArguments: ["--config", config])
+            #expect(started == nil, "\(started?.output ?? "")")
+            for host in ["127.0.0.1", "[::1]"] {
+                let response = try await client.execute(
+                    HTTPClientRequest(url: "https://\(host):\(lunad.port)/version"), timeout: .seconds(5))
+                #expect(response.status.code == 200, "\(host)")
+            }
+            let plain = try? await HTTPClient.shared.execute(
+                HTTPClientRequest(url: "http://127.0.0.1:\(lunad.port)/version"), timeout: .seconds(2))
+            #expect(plain?.status.code != 200, "no plain HTTP beside HTTPS")
+        } catch {
+            failure = error
+        }
+        lunad.stop()
+        try await client.shutdown()
+        if let failure { throw failure }
     }
 
     @Test func bothCommandsTellTheirVersion() throws {

@@ -18,6 +18,10 @@ final class LunadProcess: @unchecked Sendable {
     private(set) var output = ""
     private var token: String?
 
+    /// How it is reached: plain HTTP on loopback unless a test serves HTTPS.
+    var baseURL = "http://127.0.0.1"
+    var client = HTTPClient.shared
+
     /// The luna.ini it runs with: the shipped one unless a test writes its own.
     var config = LunadProcess.root.appendingPathComponent("Config/luna.ini").path
 
@@ -90,11 +94,11 @@ final class LunadProcess: @unchecked Sendable {
     private func send(
         _ method: HTTPMethod, _ path: String, body: JSONValue?, authenticated: Bool, timeout: TimeAmount = .seconds(5)
     ) async throws -> Reply {
-        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+        var request = HTTPClientRequest(url: "\(baseURL):\(port)\(path)")
         request.method = method
         if authenticated { request.headers.add(name: "x-access-tokens", value: try await login()) }
         if let body { request.body = .bytes(ByteBuffer(string: body.canonicalText)) }
-        let response = try await HTTPClient.shared.execute(request, timeout: timeout)
+        let response = try await client.execute(request, timeout: timeout)
         let bytes = try await response.body.collect(upTo: 64 << 20)
         let parsed = bytes.readableBytes == 0 ? nil : try? JSONParser.parse(Array(bytes.readableBytesView))
         return Reply(status: Int(response.status.code), body: parsed)
