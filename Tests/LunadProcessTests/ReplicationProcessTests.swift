@@ -30,7 +30,8 @@ struct ReplicationProcessTests {
             ) { $1 }
             // A file, not a pipe: the controllers the script starts outlive it, and a pipe
             // they might inherit would never reach end-of-file.
-            let output = directory + "/local-cluster-\(UUID()).out"
+            // Beside the cluster's folder, which `down` removes.
+            let output = directory + "-\(UUID()).out"
             _ = FileManager.default.createFile(atPath: output, contents: nil)
             let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
             process.standardOutput = handle
