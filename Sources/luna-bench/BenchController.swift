@@ -14,7 +14,7 @@ final class BenchController: @unchecked Sendable {
     let port: Int
     let process: Process
     let client: HTTPClient
-    private var token = ""
+    private(set) var token = ""
 
     init(fsync: Bool) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("luna-bench-\(UUID())").path

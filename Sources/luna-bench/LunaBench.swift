@@ -5,9 +5,10 @@ import ArgumentParser
 @main
 struct LunaBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "luna-bench", abstract: "Measure Luna's write rate, rebuild speed, memory and replication.",
+        commandName: "luna-bench", abstract: "Measure Luna's write rate, rebuild speed, memory, replication and REST API.",
         subcommands: [
-            WritesBenchmark.self, RebuildBenchmark.self, MemoryBenchmark.self, ReplicationBenchmark.self, AllBenchmarks.self,
+            WritesBenchmark.self, RebuildBenchmark.self, MemoryBenchmark.self, ReplicationBenchmark.self, APIBenchmark.self,
+            AllBenchmarks.self,
         ],
         defaultSubcommand: AllBenchmarks.self)
 }
@@ -20,5 +21,6 @@ struct AllBenchmarks: AsyncParsableCommand {
         try await RebuildBenchmark.parse([]).run()
         try await MemoryBenchmark.parse([]).run()
         try await ReplicationBenchmark.parse([]).run()
+        try await APIBenchmark.parse([]).run()
     }
 }

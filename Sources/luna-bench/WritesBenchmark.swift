@@ -44,7 +44,7 @@ struct WritesBenchmark: AsyncParsableCommand {
     }
 
     /// Runs `clients` loops for `seconds`; returns acknowledged writes per second.
-    private func measure(
+    func measure(
         _ lunad: BenchController, _ request: @escaping @Sendable (Int, Int) -> (String, JSONValue, Int)
     ) async throws -> Double {
         let deadline = ContinuousClock.now + .seconds(seconds)
