@@ -52,8 +52,9 @@ struct ConfigKind: Sendable {
                 return try await kind.submit(controller, "update", name, body, request)
             }
         }
-        // luna2 clones no networks, clouds, routes or OS accounts.
-        guard ![.network, .cloud, .route, .osuser, .osgroup].contains(kind.table) else {
+        // luna2 clones no networks, racks, clouds, routes or OS accounts. (Rack.clone stays
+        // registered: logs written before its route went still hold such events.)
+        guard ![.network, .rack, .cloud, .route, .osuser, .osgroup].contains(kind.table) else {
             return addDelete(to: groups, controller: controller)
         }
         groups.admin.post("/config/\(kind.kind)/:name/_clone") { request, context in

@@ -63,8 +63,8 @@ struct DeviceAndSecretTests {
         let tooHigh = h.rejected("Rack.inventory.update", "r1", ["name": "n2", "type": "node", "position": 10, "height": 2])
         #expect(tooHigh?.message == "Invalid request: n2 at position 10 with height 2 does not fit in rack r1 of 10 units")
         #expect(
-            h.rejected("Rack.update", "r2", ["size": 101])?.message
-                == "Invalid request: rack size must be between 1 and 100 units")
+            Harness.refused("Rack.update", "r2", ["size": 101])?.message
+                == "Invalid request: field size must be a whole number from 1 to 100, not 101")
         #expect(
             h.rejected("Rack.inventory.update", "r1", ["name": "n7", "type": "node", "position": 5])?.message
                 == "Invalid request: node n7 is not known or valid")

@@ -121,7 +121,10 @@ struct InterfaceTests {
             .array([.object(["interface": "eth0", "ipaddress": "10.0.0.256"])]),
             "Invalid request: field ipaddress with content '10.0.0.256' is not an IPv4 or IPv6 address"
         ),
-        (.array([.object(["interface": "eth0", "mtu": -1])]), "Invalid request: field mtu must be a whole number, not a number"),
+        (
+            .array([.object(["interface": "eth0", "mtu": -1])]),
+            "Invalid request: field mtu must be a whole number from 68 to 65535, not -1"
+        ),
         (
             .array([.object(["interface": "eth0", "force": "maybe"])]),
             "Invalid request: field force must be a boolean (true or false), not 'maybe'"

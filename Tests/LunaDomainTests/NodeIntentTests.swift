@@ -91,7 +91,7 @@ struct NodeIntentTests {
             "netboot", JSONValue.string("perhaps"),
             "Invalid request: field netboot must be a boolean (true or false), not 'perhaps'"
         ),
-        ("netboot", .int(2), "Invalid request: field netboot must be a boolean (true or false), not a number"),
+        ("netboot", .int(2), "Invalid request: field netboot must be a boolean (true or false), not 2"),
         ("comment", .int(5), "Invalid request: field comment must be a string, not a number"),
         ("group", .array([]), "Invalid request: field group must be a string, not a list"),
         ("roles", .object([:]), "Invalid request: field roles must be a string, not an object"),
@@ -306,7 +306,7 @@ struct NodeIntentTests {
             h.rejected("Node.clone", "n1", ["newnodename": "n2"])?.message == "Invalid request: n2 already present in database")
         #expect(
             try h.run("Node.clone", "nx", ["newnodename": "n3"])
-                == .rejected(.notFound("Invalid request: Source node nx does not exist")))
+                == .rejected(.invalid("Invalid request: Source node nx does not exist")))
     }
 
     @Test func cloneOntoAFullNetworkLeavesNothing() {

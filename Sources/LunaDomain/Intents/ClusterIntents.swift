@@ -16,7 +16,7 @@ enum ClusterIntents {
     static let controllerSchema = FieldSchema(
         kind: "controller",
         fields: [
-            "ipaddress": .address, "network": .reference(.network), "serverport": .integer,
+            "ipaddress": .address, "network": .reference(.network), "serverport": .number(1...65535),
             "beacon": .bool, "shadow": .bool, "vendor": .text, "status": .text,
             // Where peers reach its replication listener (host:port), set by `luna cluster join`.
             "replication_address": .text,

@@ -7,8 +7,8 @@ enum DeviceIntents {
         schema: FieldSchema(
             kind: "bmcsetup",
             fields: [
-                "userid": .integer, "username": .text, "password": .secret, "netchannel": .integer,
-                "mgmtchannel": .integer, "comment": .text, "unmanaged_bmc_users": .choice(["disable", "delete"]),
+                "userid": .number(1...255), "username": .text, "password": .secret, "netchannel": .number(0...15),
+                "mgmtchannel": .number(0...15), "comment": .text, "unmanaged_bmc_users": .choice(["disable", "delete"]),
             ]),
         renameKey: "newbmcname", label: "BMC Setup",
         users: { name, state in

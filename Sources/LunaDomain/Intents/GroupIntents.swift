@@ -73,8 +73,7 @@ enum GroupIntents {
             return try prepare(name, body, renameKey: "newgroupname")
         },
         apply: { state, name, payload throws(LunaError) in
-            let source = try ObjectRules.existing(
-                .group, name, in: state, missing: "Invalid request: Source group \(name) does not exist")
+            let source = try ObjectRules.cloneSource(.group, name, in: state)
             var changes = payload
             let items = changes.removeValue(forKey: "interfaces")?.arrayValue ?? []
             guard let newName = try ObjectRules.newName(changes, key: "newgroupname", table: .group, in: state) else {

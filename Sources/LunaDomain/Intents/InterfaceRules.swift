@@ -3,7 +3,8 @@ import LunaModel
 /// Node and group interfaces: network membership, addresses, MACs, VLANs and bonds.
 enum InterfaceRules {
     static let groupFields: [String: FieldType] = [
-        "network": .reference(.network), "mtu": .integer, "vlanid": .integer, "vlan_parent": .name(.interface),
+        "network": .reference(.network), "mtu": .number(68...65535), "vlanid": .number(1...4094),
+        "vlan_parent": .name(.interface),
         "bond_mode": .text, "bond_slaves": .text, "options": .text, "dhcp": .bool,
     ]
 

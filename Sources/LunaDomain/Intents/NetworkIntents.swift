@@ -7,7 +7,7 @@ enum NetworkIntents {
         kind: "network",
         fields: [
             "network": .cidr(.v4), "network_ipv6": .cidr(.v6),
-            "gateway": .address, "gateway_ipv6": .address, "gateway_metric": .integer,
+            "gateway": .address, "gateway_ipv6": .address, "gateway_metric": .number(0...4_294_967_295),
             "nameserver_ip": .address, "nameserver_ip_ipv6": .address, "ntp_server": .address,
             "dhcp": .bool, "dhcp_range_begin": .address, "dhcp_range_end": .address,
             "dhcp_range_begin_ipv6": .address, "dhcp_range_end_ipv6": .address,

@@ -80,8 +80,7 @@ enum NodeIntents {
             return try prepare(name, body)
         },
         apply: { state, name, payload throws(LunaError) in
-            let source = try ObjectRules.existing(
-                .node, name, in: state, missing: "Invalid request: Source node \(name) does not exist")
+            let source = try ObjectRules.cloneSource(.node, name, in: state)
             var changes = payload
             let items = changes.removeValue(forKey: "interfaces")?.arrayValue ?? []
             guard let newName = try ObjectRules.newName(changes, key: "newnodename", table: .node, in: state) else {

@@ -11,7 +11,8 @@ public enum OSAccountIntents {
         schema: FieldSchema(
             kind: "osuser",
             fields: [
-                "uidNumber": .integer, "gidNumber": .integer, "groupname": .reference(.osgroup), "memberOf": .list,
+                "uidNumber": .number(0...4_294_967_294), "gidNumber": .number(0...4_294_967_294),
+                "groupname": .reference(.osgroup), "memberOf": .list,
                 "cn": .text, "sn": .text, "givenName": .text, "mail": .text, "telephoneNumber": .text,
                 "loginShell": .text, "homeDirectory": .text, "shadowExpire": .integer, "userPassword": .secret,
             ]),
@@ -26,7 +27,7 @@ public enum OSAccountIntents {
 
     static let group = SimpleObject(
         intentPrefix: "OSGroup", table: .osgroup,
-        schema: FieldSchema(kind: "osgroup", fields: ["gidNumber": .integer, "member": .list]),
+        schema: FieldSchema(kind: "osgroup", fields: ["gidNumber": .number(0...4_294_967_294), "member": .list]),
         renameKey: "newosgroupname", label: "OS group",
         users: { name, state in
             state.keys(.osuser).filter { user in

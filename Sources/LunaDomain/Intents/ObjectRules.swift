@@ -41,6 +41,14 @@ enum ObjectRules {
         return name
     }
 
+    /// The object a clone copies; a missing one is a bad request (400), as luna2 answers.
+    static func cloneSource(_ table: Table, _ name: String, in state: ClusterState) throws(LunaError) -> Row {
+        guard let row = state.row(table, name) else {
+            throw .invalid("Invalid request: Source \(table.rawValue) \(name) does not exist")
+        }
+        return row
+    }
+
     /// Rejects requests for objects that must already exist.
     static func existing(_ table: Table, _ name: String, in state: ClusterState, missing: String) throws(LunaError) -> Row {
         guard let row = state.row(table, name) else { throw .notFound(missing) }

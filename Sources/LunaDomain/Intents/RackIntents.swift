@@ -6,23 +6,19 @@ enum RackIntents {
     static let schema = FieldSchema(
         kind: "rack",
         fields: [
-            "room": .text, "site": .text, "order": .choice(["ascending", "descending"]), "size": .integer, "comment": .text,
+            "room": .text, "site": .text, "order": .choice(["ascending", "descending"]), "size": .number(1...100),
+            "comment": .text,
         ])
 
     static let itemSchema = FieldSchema(
         kind: "rack inventory",
         fields: [
-            "name": .name(.host), "type": .choice(["node", "switch", "otherdev"]), "height": .integer,
-            "position": .integer, "orientation": .choice(["front", "back"]),
+            "name": .name(.host), "type": .choice(["node", "switch", "otherdev", "controller"]), "height": .number(1...100),
+            "position": .number(1...100), "orientation": .choice(["front", "back"]),
         ])
 
     static let object = SimpleObject(
         intentPrefix: "Rack", table: .rack, schema: schema, renameKey: "newrackname", label: "Rack",
-        validate: { row, _ throws(LunaError) in
-            if case .int(let size)? = row["size"], size < 1 || size > 100 {
-                throw .invalid("Invalid request: rack size must be between 1 and 100 units")
-            }
-        },
         childTables: [.rackinventory])
 
     static let all: [IntentHandler] = object.handlers + [place, unplace]

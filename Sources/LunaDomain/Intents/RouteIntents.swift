@@ -9,7 +9,8 @@ enum RouteIntents {
     static let schema = FieldSchema(
         kind: "route",
         fields: [
-            "destination": .text, "gateway": .address, "device": .name(.interface), "metric": .integer, "comment": .text,
+            "destination": .text, "gateway": .address, "device": .name(.interface), "metric": .number(0...4_294_967_295),
+            "comment": .text,
         ])
 
     static let object = SimpleObject(

@@ -41,11 +41,10 @@ enum SecretIntents {
                         let secret = fields["name"]!.stringValue!
                         let key = RowKey.child(name, secret)
                         let old = state.row(secrets, key)
-                        if old == nil, fields["content"] == nil || fields["content"]!.isNull {
-                            throw .invalid("Invalid request: secret \(secret) needs content")
-                        }
+                        let row = ObjectRules.merge(old ?? [:], fields)
+                        guard row["content"] != nil else { throw .invalid("Invalid request: secret \(secret) needs content") }
                         created = created || old == nil
-                        state.put(secrets, key, ObjectRules.merge(old ?? [:], fields))
+                        state.put(secrets, key, row)
                     }
                     return created ? .created("\(label) \(name) Secret created") : .changed("\(label) \(name) Secret updated")
                 }),

@@ -105,8 +105,7 @@ struct SimpleObject: Sendable {
     }
 
     func applyClone(_ state: inout ClusterState, _ name: String, _ payload: Row) throws(LunaError) -> Outcome {
-        let source = try ObjectRules.existing(
-            table, name, in: state, missing: "Invalid request: Source \(table.rawValue) \(name) does not exist")
+        let source = try ObjectRules.cloneSource(table, name, in: state)
         var changes = payload
         guard let newName = try ObjectRules.newName(changes, key: renameKey, table: table, in: state) else {
             throw .invalid("Invalid request: Destination \(table.rawValue) name not supplied in \(renameKey)")

@@ -7,7 +7,10 @@ public enum FieldType: Sendable {
     /// newline and carriage return are refused.
     case text
     case bool
+    /// A whole number from 0.
     case integer
+    /// A whole number within the bounds the field has on a real machine (a port, an MTU).
+    case number(ClosedRange<Int>)
     case name(NamePattern)
     /// The name of an object in another table; existence is checked when applied.
     case reference(Table)
@@ -55,11 +58,7 @@ public struct FieldSchema: Sendable {
 
     static func normalize(_ value: JSONValue, as type: FieldType, field: String) throws(LunaError) -> JSONValue {
         if value.isNull { return .null }
-        if case .string("") = value {
-            if case .bool = type { return .null }
-            if case .integer = type { return .null }
-            return .null
-        }
+        if case .string("") = value { return .null }
         switch type {
         case .bool:
             switch value {
@@ -75,9 +74,9 @@ public struct FieldSchema: Sendable {
             }
             throw .invalid("Invalid request: field \(field) must be a boolean (true or false), not \(describe(value))")
         case .integer:
-            if case .int(let number) = value, number >= 0 { return value }
-            if case .string(let text) = value, let number = Int(text), number >= 0 { return .int(number) }
-            throw .invalid("Invalid request: field \(field) must be a whole number, not \(describe(value))")
+            return try number(value, in: 0...Int.max, field: field)
+        case .number(let bounds):
+            return try number(value, in: bounds, field: field)
         default:
             guard case .string(let text) = value else {
                 throw .invalid("Invalid request: field \(field) must be a string, not \(value.typeName)")
@@ -131,7 +130,7 @@ public struct FieldSchema: Sendable {
                 )
             }
             return network.description
-        case .bool, .integer:
+        case .bool, .integer, .number:
             preconditionFailure("handled above")
         }
     }
@@ -145,8 +144,21 @@ public struct FieldSchema: Sendable {
         }
     }
 
+    private static func number(_ value: JSONValue, in bounds: ClosedRange<Int>, field: String) throws(LunaError) -> JSONValue {
+        var number: Int?
+        if case .int(let given) = value { number = given }
+        if case .string(let text) = value { number = Int(text) }
+        guard let number, bounds.contains(number) else {
+            let range =
+                bounds.upperBound == Int.max ? "from \(bounds.lowerBound)" : "from \(bounds.lowerBound) to \(bounds.upperBound)"
+            throw .invalid("Invalid request: field \(field) must be a whole number \(range), not \(describe(value))")
+        }
+        return .int(number)
+    }
+
     private static func describe(_ value: JSONValue) -> String {
         if case .string(let text) = value { return "'\(text)'" }
+        if case .int(let number) = value { return String(number) }
         return value.typeName
     }
 }
