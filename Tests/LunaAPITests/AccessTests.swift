@@ -68,3 +68,48 @@ struct AccessTests {
         }
     }
 }
+
+/// Every route the router has, tried without a token and with a provision token: the
+/// open ones answer, the others refuse as luna2 does.
+struct EveryRouteAccessTests {
+    static let open: Set<String> = [
+        "GET /version", "GET /ping", "GET /", "GET /all-routes", "POST /token", "GET /config/status/{request_id}",
+        "GET /monitor/ha", "GET /monitor/ha/{name}", "GET /monitor/mother", "GET /monitor/mother/{name}",
+        "GET /monitor/osimage", "GET /monitor/osimage/{name}", "GET /monitor/sync", "GET /monitor/sync/{name}",
+    ]
+    static let nodeScoped: Set<String> = ["POST /config/node/{name}", "GET /config/secrets/node/{name}"]
+
+    /// A concrete path for a route: every capture filled with a name that fits.
+    static func concrete(_ path: String) -> String {
+        path.split(separator: "/", omittingEmptySubsequences: false).map { $0.hasPrefix("{") ? "node002" : String($0) }
+            .joined(separator: "/")
+    }
+
+    @Test func everyRouteButTheOpenOnesRefusesWithoutATokenAndAForeignProvisionToken() async throws {
+        let harness = try await APIHarness.make()
+        let provision = try await AccessTests.provisionToken(harness, node: "node001")
+        let routes = LunaApplication.router(controller: harness.controller, tokens: harness.tokens).routes.map {
+            (method: $0.method, path: "\($0.path)")
+        }
+        try await harness.run { api in
+            for route in routes {
+                let label = "\(route.method.rawValue) \(route.path)"
+                let path = Self.concrete(route.path)
+                let body = route.method == .post ? "{}" : nil
+                let bare = try await api.send(path, route.method, body, token: "")
+                let foreign = try await api.send(path, route.method, body, token: provision)
+                if Self.open.contains(label) {
+                    #expect(bare.message != "A valid token is missing", "\(label) is open")
+                    continue
+                }
+                #expect(bare.status == .unauthorized, "\(label) without a token")
+                #expect(bare.message == "A valid token is missing", "\(label)")
+                #expect(foreign.status == .forbidden, "\(label) with node001's provision token")
+                let expected =
+                    Self.nodeScoped.contains(label)
+                    ? "Token is not valid for this node" : "Token is not permitted for this endpoint"
+                #expect(foreign.message == expected, "\(label)")
+            }
+        }
+    }
+}
