@@ -22,13 +22,13 @@ struct ConfigKind: Sendable {
         let kind = self
         groups.admin.get("/config/\(kind.kind)") { _, _ in
             await answer { () throws(LunaError) in
-                let key = controller.key
-                let all = await controller.read { state in
-                    Dictionary(
-                        uniqueKeysWithValues: state.keys(kind.table).compactMap { name in
-                            kind.render(state, name, false, key).map { (name, $0) }
-                        })
-                }
+                // A copy of the state (copy-on-write, so cheap) rendered off the controller's
+                // actor: listing thousands of objects holds no write back.
+                let state = await controller.read { $0 }
+                let all = Dictionary(
+                    uniqueKeysWithValues: state.keys(kind.table).compactMap { name in
+                        kind.render(state, name, false, controller.key).map { (name, $0) }
+                    })
                 guard !all.isEmpty else { throw .notFound(kind.emptyMessage) }
                 return Responses.config(kind.kind, all)
             }

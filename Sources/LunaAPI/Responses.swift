@@ -8,8 +8,10 @@ enum Responses {
     static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
-        return Response(
-            status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: value.canonicalText + "\n")))
+        var bytes: [UInt8] = []
+        value.write(into: &bytes)
+        bytes.append(UInt8(ascii: "\n"))
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     static func message(_ text: String, status: HTTPResponse.Status) -> Response {

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import JWTKit
 import LunaModel
+import Synchronization
 
 /// luna2's tokens: HS256 JWTs in the `x-access-tokens` header. Admin tokens carry
 /// `id`; provision tokens carry `node` and `scope: provision` and may only touch their node.
@@ -19,6 +20,9 @@ public struct TokenAuthority: Sendable {
     }
 
     let keys: JWTKeyCollection
+    /// Tokens already verified: a client sends the same token with every request, and
+    /// decoding and verifying it each time costs more than most reads.
+    let verified = VerifiedTokens()
     let username: String
     let password: String
     let lifetime: Int
@@ -58,8 +62,15 @@ public struct TokenAuthority: Sendable {
         guard let header, !header.isEmpty else {
             return .failure(Refusal(status: .unauthorized, message: "A valid token is missing"))
         }
-        guard let claims = try? await keys.verify(header, as: Claims.self) else {
-            return .failure(Refusal(status: .unauthorized, message: "Token is invalid"))
+        let claims: Claims
+        if let known = verified.claims(for: header, now: Date()) {
+            claims = known
+        } else {
+            guard let checked = try? await keys.verify(header, as: Claims.self) else {
+                return .failure(Refusal(status: .unauthorized, message: "Token is invalid"))
+            }
+            verified.remember(header, checked)
+            claims = checked
         }
         guard claims.scope == "provision" else { return .success("admin") }
         guard let node else { return .failure(Refusal(status: .forbidden, message: "Token is not permitted for this endpoint")) }
@@ -72,6 +83,25 @@ public struct TokenAuthority: Sendable {
     struct Refusal: Error {
         var status: HTTPResponse.Status
         var message: String
+    }
+}
+
+/// Verified tokens and their claims, bounded; an expired one is never answered from here.
+final class VerifiedTokens: Sendable {
+    static let capacity = 4096
+    private let tokens = Mutex<[String: TokenAuthority.Claims]>([:])
+
+    func claims(for token: String, now: Date) -> TokenAuthority.Claims? {
+        guard let claims = tokens.withLock({ $0[token] }), claims.exp.value > now else { return nil }
+        return claims
+    }
+
+    /// Past the capacity the cache starts again empty: a bound, not an eviction policy.
+    func remember(_ token: String, _ claims: TokenAuthority.Claims) {
+        tokens.withLock { tokens in
+            if tokens.count >= Self.capacity { tokens.removeAll() }
+            tokens[token] = claims
+        }
     }
 }
 

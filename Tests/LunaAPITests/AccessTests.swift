@@ -113,3 +113,25 @@ struct EveryRouteAccessTests {
         }
     }
 }
+
+/// The cache of verified tokens answers only for the exact token, and never once expired.
+struct VerifiedTokenTests {
+    @Test func anExpiredOrAlteredTokenIsNeverTakenFromTheCache() async throws {
+        let harness = try await APIHarness.make()
+        let authority = harness.tokens
+        let past = TokenAuthority.Claims(id: 0, exp: ExpirationClaim(value: Date().addingTimeInterval(-10)))
+        authority.verified.remember("stale", past)
+        #expect(authority.verified.claims(for: "stale", now: Date()) == nil)
+
+        let token = try await authority.sign(.init(id: 0, exp: ExpirationClaim(value: Date().addingTimeInterval(600))))
+        guard case .success = await authority.check(token, node: nil) else { Issue.record("a valid token"); return }
+        #expect(authority.verified.claims(for: token, now: Date()) != nil, "remembered once verified")
+        let altered = String(token.dropLast()) + (token.hasSuffix("A") ? "B" : "A")
+        guard case .failure(let refusal) = await authority.check(altered, node: nil) else {
+            Issue.record("an altered signature passed")
+            return
+        }
+        #expect(refusal.message == "Token is invalid")
+        await harness.controller.close()
+    }
+}

@@ -38,7 +38,16 @@ public struct Inheritance {
 
     /// One effective node setting. `node` is the node's own row.
     public func node(_ field: String, node: Row) -> Resolved {
-        let group = node["group"]?.stringValue.flatMap { state.row(.group, $0) } ?? [:]
+        self.node(field, node: node, group: group(of: node))
+    }
+
+    /// The row of the node's group, looked up once for all of a node's fields.
+    public func group(of node: Row) -> Row {
+        node["group"]?.stringValue.flatMap { state.row(.group, $0) } ?? [:]
+    }
+
+    /// One effective node setting, with the node's group row at hand.
+    public func node(_ field: String, node: Row, group: Row) -> Resolved {
         let groupField = field == "bmcsetup" ? "bmcsetupname" : field
         var levels: [(String, JSONValue?)] = [("node", node[field]), ("group", group[groupField])]
         levels += below(
@@ -60,9 +69,9 @@ public struct Inheritance {
     private func below(_ field: String, image: JSONValue?, tag: JSONValue?, bmcsetup: JSONValue?, groupHasValue: Bool)
         -> [(String, JSONValue?)]
     {
-        let imageRow = image?.stringValue.flatMap { state.row(.osimage, $0) }
         switch field {
         case "kerneloptions":
+            let imageRow = image?.stringValue.flatMap { state.row(.osimage, $0) }
             let tagRow = image?.stringValue.flatMap { name in
                 tag?.stringValue.flatMap { state.row(.osimagetag, RowKey.child(name, $0)) }
             }

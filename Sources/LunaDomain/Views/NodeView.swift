@@ -16,10 +16,12 @@ public struct NodeView {
     public func render(_ name: String, detail: Bool) -> JSONValue? {
         guard let row = state.row(.node, name) else { return nil }
         let inheritance = Inheritance(state: state)
+        let group = inheritance.group(of: row)
         var out: [String: JSONValue] = ["name": .string(name), "group": row["group"] ?? .null]
+        out.reserveCapacity(64)
         var override = false
         for field in Inheritance.nodeFields {
-            let resolved = inheritance.node(field, node: row)
+            let resolved = inheritance.node(field, node: row, group: group)
             if resolved.source == "node" { override = true }
             var value = resolved.value ?? .null
             if detail, field == "netboot" || field == "bootmenu", case .bool(let flag) = value {
@@ -32,7 +34,7 @@ public struct NodeView {
         out["service"] = row["service"] ?? .bool(false)
         out["status"] = row["status"].map { .string(NodeStatus.display($0.stringValue ?? "")) } ?? .null
         out["_override"] = .bool(override)
-        out["hostname"] = .string(hostname(name))
+        out["hostname"] = .string(hostname(name, provisionInterface: out["provision_interface"]?.stringValue))
         out["interfaces"] = .array(interfaces(name))
         if !detail {
             out["tpm_present"] = .bool(row["tpm_sha256"] != nil || row["tpm_pubkey"] != nil)
@@ -42,9 +44,8 @@ public struct NodeView {
     }
 
     /// `<node>.<network of the provisioning interface>`, or the bare name without one.
-    func hostname(_ name: String) -> String {
-        let interface = Inheritance(state: state).node("provision_interface", node: state.row(.node, name) ?? [:])
-        let network = interface.value?.stringValue.flatMap { state.row(.nodeinterface, RowKey.child(name, $0)) }?["network"]
+    func hostname(_ name: String, provisionInterface: String?) -> String {
+        let network = provisionInterface.flatMap { state.row(.nodeinterface, RowKey.child(name, $0)) }?["network"]
         return network?.stringValue.map { "\(name).\($0)" } ?? name
     }
 
