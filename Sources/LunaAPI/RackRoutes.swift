@@ -26,15 +26,10 @@ enum RackRoutes {
                 guard let items = body["config"]?["rack"]?["inventory"]?.arrayValue else {
                     throw .invalid("data structure incomplete or incorrect: expected config:rack:inventory as a list")
                 }
-                var last: Outcome = .changed("")
-                for item in items {
-                    guard var fields = item.objectValue, let rack = fields.removeValue(forKey: "rack")?.stringValue else {
-                        throw .invalid("Invalid request: each inventory item needs a rack")
-                    }
-                    last = try await controller.submit(
-                        "Rack.inventory.update", object: rack, body: fields, actor: "admin", requestID: request.requestID)
-                }
-                return Responses.outcome(last)
+                return Responses.outcome(
+                    try await controller.submit(
+                        "Rack.inventory.update", object: "inventory", body: ["items": .array(items)], actor: "admin",
+                        requestID: request.requestID))
             }
         }
         groups.admin.get("/config/rack/inventory/:name/type/:type/_delete") { request, context in

@@ -10,7 +10,8 @@ struct Luna: AsyncParsableCommand {
             ResourceCommand<NodeKind>.self, ResourceCommand<GroupKind>.self, ResourceCommand<NetworkKind>.self,
             ResourceCommand<OSImageKind>.self, ResourceCommand<BMCSetupKind>.self, ResourceCommand<SwitchKind>.self,
             ResourceCommand<OtherDevKind>.self, ResourceCommand<RackKind>.self, ResourceCommand<CloudKind>.self,
-            ResourceCommand<RouteKind>.self, SecretsCommand.self, ResourceCommand<OSImageTagKind>.self,
+            ResourceCommand<RouteKind>.self, ResourceCommand<OSUserKind>.self, ResourceCommand<OSGroupKind>.self,
+            SecretsCommand.self, ResourceCommand<OSImageTagKind>.self,
             ClusterCommand.self, LogCommand.self,
         ])
 }

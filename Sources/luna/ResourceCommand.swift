@@ -34,7 +34,7 @@ enum NodeKind: ResourceKind { static var resource: Resource { Resources.node } }
 enum GroupKind: ResourceKind { static var resource: Resource { Resources.group } }
 enum NetworkKind: ResourceKind {
     static var resource: Resource { Resources.network }
-    static var extraCommands: [any ParsableCommand.Type] { [NextIPCommand.self, IPInfoCommand.self] }
+    static var extraCommands: [any ParsableCommand.Type] { [NextIPCommand.self, IPInfoCommand.self, NetworkDNSCommand.self] }
 }
 enum OSImageKind: ResourceKind {
     static var resource: Resource { Resources.osimage }
@@ -45,5 +45,10 @@ enum SwitchKind: ResourceKind { static var resource: Resource { Resources.switch
 enum OtherDevKind: ResourceKind { static var resource: Resource { Resources.otherdev } }
 enum RackKind: ResourceKind { static var resource: Resource { Resources.rack } }
 enum CloudKind: ResourceKind { static var resource: Resource { Resources.cloud } }
-enum RouteKind: ResourceKind { static var resource: Resource { Resources.route } }
+enum RouteKind: ResourceKind {
+    static var resource: Resource { Resources.route }
+    static var extraCommands: [any ParsableCommand.Type] { [RouteCoupling.self, RouteDecoupling.self] }
+}
+enum OSUserKind: ResourceKind { static var resource: Resource { Resources.osuser } }
+enum OSGroupKind: ResourceKind { static var resource: Resource { Resources.osgroup } }
 enum OSImageTagKind: ResourceKind { static var resource: Resource { Resources.osimagetag } }

@@ -41,7 +41,7 @@ enum Resources {
         fields: words(
             """
             grab_filesystems grab_exclude initrdfile kernelfile kernelmodules kerneloptions kernelversion path imagefile
-            distribution osrelease comment
+            distribution osrelease comment tag
             """),
         columns: words("distribution osrelease kernelversion path tag comment"), renameKey: "newosimage", clones: true,
         members: true)
@@ -67,7 +67,7 @@ enum Resources {
     static let rack = Resource(
         name: "rack", noun: "rack",
         fields: words("room site order size comment"),
-        columns: words("room site size order comment"), renameKey: "newrackname", clones: true)
+        columns: words("room site size order comment"), renameKey: "newrackname")
 
     static let cloud = Resource(
         name: "cloud", noun: "cloud",
@@ -78,6 +78,19 @@ enum Resources {
         name: "route", noun: "route",
         fields: words("destination gateway device metric comment"),
         columns: words("destination gateway device metric comment"), renameKey: "newname")
+
+    static let osuser = Resource(
+        name: "osuser", noun: "OS user",
+        fields: words(
+            """
+            uidNumber gidNumber groupname memberOf cn sn givenName mail telephoneNumber loginShell homeDirectory
+            shadowExpire userPassword
+            """),
+        columns: words("uidNumber groupname memberOf cn homeDirectory loginShell"), renameKey: "newosusername")
+
+    static let osgroup = Resource(
+        name: "osgroup", noun: "OS group", fields: words("gidNumber member"), columns: words("gidNumber member"),
+        renameKey: "newosgroupname")
 
     static let osimagetag = Resource(
         name: "osimagetag", noun: "OS image tag", fields: [],

@@ -51,6 +51,20 @@ struct DeviceAPITests {
             let refused = try await api.post("/config/rack/inventory", overlap)
             #expect(refused.status == .badRequest)
             #expect(refused.message == "Invalid request: units 11-11 of rack rack01 (front) are taken by node:node001")
+            let half: JSONValue = [
+                "config": [
+                    "rack": [
+                        "inventory": [
+                            ["rack": "rack01", "name": "node003", "type": "node", "position": 30],
+                            ["rack": "rack01", "name": "node004", "type": "node", "position": 10],
+                        ]
+                    ]
+                ]
+            ]
+            #expect(try await api.post("/config/rack/inventory", half).status == .badRequest)
+            let placedNow = try await api.get("/config/rack/inventory/configured")
+            #expect(
+                placedNow.body?["config"]?["rack"]?["inventory"]?.arrayValue?.count == 1, "all or none: node003 is not placed")
             let inventory = try await api.get("/config/rack/inventory")
             #expect(inventory.body?["config"]?["rack"]?["inventory"]?[0]?["rack"] == "rack01")
             #expect(inventory.body?["config"]?["rack"]?["inventory"]?[1]?["name"] == "node002", "unplaced devices are listed too")

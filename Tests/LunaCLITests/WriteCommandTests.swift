@@ -125,4 +125,29 @@ struct WriteCommandTests {
         #expect(try cli.luna(["osimage", "untag", "compute-image", "v1"]).out == "OS image compute-image untagged v1\n")
         #expect(try cli.luna(["osimagetag", "list"]).out == "No osimagetag is available\n")
     }
+
+    @Test func dnsRecordsRoutesAndOSAccounts() async throws {
+        let cli = try await CLIHarness()
+        defer { cli.stop() }
+
+        #expect(
+            try cli.luna(["network", "dns", "set", "cluster", "nas", "10.141.250.1"]).out == "DNS entries added or changed\n")
+        #expect(try cli.luna(["network", "dns", "list", "cluster"]).lines.last?.hasPrefix("nas   10.141.250.1") == true)
+        #expect(try cli.luna(["network", "dns", "remove", "cluster", "nas"]).exit == 0)
+
+        #expect(
+            try cli.luna(["route", "add", "storage", "--destination", "10.200.0.0/16", "--gateway", "10.141.255.254"]).exit == 0)
+        let coupled = try cli.luna(["route", "couple", "storage", "group", "compute-group"])
+        #expect(coupled.out == "Route storage coupled to group compute-group\n", "\(coupled.err)")
+        #expect(
+            try cli.luna(["route", "show", "storage", "--json"]).json()["config"]?["route"]?["storage"]?["assigned"]
+                == "group/compute-group")
+        #expect(try cli.luna(["route", "decouple", "storage", "group", "compute-group"]).exit == 0)
+
+        #expect(try cli.luna(["osgroup", "add", "hpc"]).exit == 0)
+        #expect(try cli.luna(["osuser", "add", "alice", "--groupname", "hpc", "--memberOf", "hpc"]).exit == 0)
+        let alice = try cli.luna(["osuser", "show", "alice", "--json"]).json()["config"]?["osuser"]?["alice"]
+        #expect(alice?["uidNumber"] == 1000)
+        #expect(try cli.luna(["osgroup", "remove", "hpc"]).exit == 1, "in use by alice")
+    }
 }

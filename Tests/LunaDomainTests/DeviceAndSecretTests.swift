@@ -56,17 +56,26 @@ struct DeviceAndSecretTests {
         h.node("n1")
         h.node("n2")
         h.ok("Rack.update", "r1", ["size": 10])
-        h.ok("Rack.inventory.update", "r1", ["name": "n1", "type": "node", "position": 1, "height": 2])
-        let overlap = h.rejected("Rack.inventory.update", "r1", ["name": "n2", "type": "node", "position": 2])
+        h.ok(
+            "Rack.inventory.update", "inventory",
+            ["items": [["rack": "r1", "name": "n1", "type": "node", "position": 1, "height": 2]]])
+        let overlap = h.rejected(
+            "Rack.inventory.update", "inventory", ["items": [["rack": "r1", "name": "n2", "type": "node", "position": 2]]])
         #expect(overlap?.message == "Invalid request: units 2-2 of rack r1 (front) are taken by node:n1")
-        h.ok("Rack.inventory.update", "r1", ["name": "n2", "type": "node", "position": 2, "orientation": "back"])
-        let tooHigh = h.rejected("Rack.inventory.update", "r1", ["name": "n2", "type": "node", "position": 10, "height": 2])
+        h.ok(
+            "Rack.inventory.update", "inventory",
+            ["items": [["rack": "r1", "name": "n2", "type": "node", "position": 2, "orientation": "back"]]])
+        let tooHigh = h.rejected(
+            "Rack.inventory.update", "inventory",
+            ["items": [["rack": "r1", "name": "n2", "type": "node", "position": 10, "height": 2]]])
         #expect(tooHigh?.message == "Invalid request: n2 at position 10 with height 2 does not fit in rack r1 of 10 units")
         #expect(
             Harness.refused("Rack.update", "r2", ["size": 101])?.message
                 == "Invalid request: field size must be a whole number from 1 to 100, not 101")
         #expect(
-            h.rejected("Rack.inventory.update", "r1", ["name": "n7", "type": "node", "position": 5])?.message
+            h.rejected(
+                "Rack.inventory.update", "inventory", ["items": [["rack": "r1", "name": "n7", "type": "node", "position": 5]]])?
+                .message
                 == "Invalid request: node n7 is not known or valid")
     }
 

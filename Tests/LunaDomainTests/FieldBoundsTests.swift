@@ -15,7 +15,7 @@ struct FieldBoundsTests {
             ("BMCSetup.update", ["netchannel": "16"], "field netchannel must be a whole number from 0 to 15, not '16'"),
             ("Route.update", ["metric": -1], "field metric must be a whole number from 0 to 4294967295, not -1"),
             (
-                "Rack.inventory.update", ["name": "n1", "type": "node", "position": 0],
+                "Rack.inventory.update", ["items": [["rack": "r1", "name": "n1", "type": "node", "position": 0]]],
                 "field position must be a whole number from 1"
             ),
         ] as [(String, Row, String)])
@@ -38,7 +38,8 @@ struct FieldBoundsTests {
         harness.ok("Network.update", "cluster", ["network": "10.141.0.0/16"])
         harness.ok("Controller.update", "c1", ["network": "cluster", "ipaddress": "10.141.255.254"])
         harness.ok("Rack.update", "r1", [:])
-        harness.ok("Rack.inventory.update", "r1", ["name": "c1", "type": "controller", "position": 40])
+        harness.ok(
+            "Rack.inventory.update", "inventory", ["items": [["rack": "r1", "name": "c1", "type": "controller", "position": 40]]])
         #expect(harness.row(.rackinventory, "r1/controller:c1") != nil)
     }
 }

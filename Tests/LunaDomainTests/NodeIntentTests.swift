@@ -214,7 +214,7 @@ struct NodeIntentTests {
         h.node("n1", ["interfaces": interfaces([["interface": "BOOTIF", "macaddress": "52:54:00:00:00:01"]])])
         h.ok("Secret.node.update", "n1", Self.secret("ssh", "key"))
         h.ok("Rack.update", "r1", [:])
-        h.ok("Rack.inventory.update", "r1", ["name": "n1", "type": "node", "position": 3])
+        h.ok("Rack.inventory.update", "inventory", ["items": [["rack": "r1", "name": "n1", "type": "node", "position": 3]]])
         let outcome = h.ok("Node.update", "n1", ["newnodename": "n9", "comment": "moved"])
         #expect(outcome == .changed("Node n1 renamed to n9 and updated"))
 
@@ -327,7 +327,7 @@ struct NodeIntentTests {
         h.node("n1", ["interfaces": interfaces([["interface": "BOOTIF", "macaddress": "52:54:00:00:00:01"]])])
         h.ok("Secret.node.update", "n1", Self.secret("ssh", "key"))
         h.ok("Rack.update", "r1", [:])
-        h.ok("Rack.inventory.update", "r1", ["name": "n1", "type": "node", "position": 1])
+        h.ok("Rack.inventory.update", "inventory", ["items": [["rack": "r1", "name": "n1", "type": "node", "position": 1]]])
         #expect(h.ok("Node.delete", "n1") == .removed("Node n1 with all its interfaces removed"))
         #expect(h.row(.node, "n1") == nil)
         #expect(h.state.childKeys(.nodeinterface, of: "n1").isEmpty)

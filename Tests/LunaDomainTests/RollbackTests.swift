@@ -185,6 +185,7 @@ struct RollbackTests {
         // OSImage.update 2: `tag` set by an update.
         let newer = [
             "Cluster.update": 3, "Controller.update": 2, "Secret.node.clone": 2, "Secret.group.clone": 2, "OSImage.update": 2,
+            "Rack.inventory.update": 2,
         ]
         #expect(IntentRegistry.current.handlers.values.allSatisfy { $0.version == newer[$0.name] ?? 1 })
     }

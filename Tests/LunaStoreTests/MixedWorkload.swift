@@ -75,8 +75,15 @@ struct MixedWorkload {
                 try await submit(controller, "OSImage.tag", "img", ["tag": .string("t\(index % 5)")])
             case (90..<93, let name?):
                 try await submit(
-                    controller, "Rack.inventory.update", "r1",
-                    ["name": .string(name), "type": "node", "position": .int(Int(generator.next() % 40) + 1)])
+                    controller, "Rack.inventory.update", "inventory",
+                    [
+                        "items": [
+                            [
+                                "rack": "r1", "name": .string(name), "type": "node",
+                                "position": .int(Int(generator.next() % 40) + 1),
+                            ]
+                        ]
+                    ])
             case (93..<96, _):
                 try await submit(
                     controller, "Network.update", "cluster",

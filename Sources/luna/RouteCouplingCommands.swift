@@ -1,0 +1,51 @@
+import ArgumentParser
+
+/// `luna route couple|decouple ROUTE network|group|node TARGET`.
+struct RouteCoupling: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "couple", abstract: "Give a network, group or node a route (decouple takes it away).")
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Argument(help: "The route.")
+    var route: String
+
+    @Argument(help: "network, group or node.")
+    var kind: String
+
+    @Argument(help: "Its name.")
+    var target: String
+
+    func run() async throws {
+        try await RouteCoupling.send("_couple", route, kind, target, connection)
+    }
+
+    static func send(_ action: String, _ route: String, _ kind: String, _ target: String, _ connection: ConnectionOptions)
+        async throws
+    {
+        try await Failures.report {
+            let response = try await APIClient(connection).get("/config/route/\(route)/\(kind)/\(target)/\(action)")
+            print(try response.expect(201).sentence)
+        }
+    }
+}
+
+struct RouteDecoupling: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "decouple", abstract: "Take a route from a network, group or node.")
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Argument(help: "The route.")
+    var route: String
+
+    @Argument(help: "network, group or node.")
+    var kind: String
+
+    @Argument(help: "Its name.")
+    var target: String
+
+    func run() async throws {
+        try await RouteCoupling.send("_decouple", route, kind, target, connection)
+    }
+}
