@@ -135,3 +135,44 @@ struct VerifiedTokenTests {
         await harness.controller.close()
     }
 }
+
+/// Every route with a path parameter refuses a value its pattern does not take with a
+/// 400 and luna2's sentence, and every GET of an object answers 404 for one that is not there.
+struct EveryRouteInputTests {
+    /// Routes whose parameters are not names of objects: luna2's inter-controller routes
+    /// (410 whatever they are given).
+    static let unchecked: Set<String> = ["GET /journal/{host}", "GET /journal/{host}/_delete", "GET /table/data/{table}"]
+
+    @Test func aBadPathParameterIsRefusedBeforeAnythingHappens() async throws {
+        let harness = try await APIHarness.make()
+        let routes = LunaApplication.router(controller: harness.controller, tokens: harness.tokens).routes.map {
+            (method: $0.method, path: "\($0.path)")
+        }
+        try await harness.run { api in
+            for route in routes where route.path.contains("{") {
+                let label = "\(route.method.rawValue) \(route.path)"
+                guard !Self.unchecked.contains(label) else { continue }
+                let path = route.path.split(separator: "/", omittingEmptySubsequences: false)
+                    .map { $0.hasPrefix("{") ? "Bad%20Name%21" : String($0) }.joined(separator: "/")
+                let reply = try await api.send(path, route.method, route.method == .post ? "{}" : nil)
+                #expect(reply.status == .badRequest, "\(label): \(reply.status) \(reply.message)")
+            }
+        }
+    }
+
+    @Test func aMissingObjectIsA404() async throws {
+        let harness = try await APIHarness.make()
+        let routes = LunaApplication.router(controller: harness.controller, tokens: harness.tokens).routes.map {
+            (method: $0.method, path: "\($0.path)")
+        }
+        try await harness.run { api in
+            for route in routes where route.method == .get && route.path.hasPrefix("/config/") && route.path.hasSuffix("{name}") {
+                let path = route.path.replacingOccurrences(of: "{name}", with: "nosuchthing")
+                let reply = try await api.get(path)
+                #expect(
+                    reply.status == .notFound || route.path.hasPrefix("/config/rack/inventory"), "\(route.path): \(reply.status)")
+                #expect(!reply.message.isEmpty || route.path.hasPrefix("/config/rack/inventory"), "\(route.path) says why")
+            }
+        }
+    }
+}

@@ -76,3 +76,25 @@ struct ClusterControllerFormTests {
         #expect(cluster["name"] == "pair")
     }
 }
+
+/// luna2-cli's `network change NAME --<controller> IP`: a network renumbered with the
+/// controllers on it, in one request.
+struct NetworkRenumberTests {
+    @Test func aNetworkIsRenumberedWithItsControllers() {
+        var harness = ClusterControllerFormTests.pair()
+        #expect(
+            harness.rejected("Network.update", "cluster", ["network": "10.142.0.0/16"])?.message.contains(
+                "controller c-1 keeps 10.141.255.254") == true)
+        harness.ok(
+            "Network.update", "cluster",
+            ["network": "10.142.0.0/16", "controller": "10.142.255.254", "c_2": "10.142.255.253"])
+        #expect(harness.string(.controller, "c-1", "ipaddress") == "10.142.255.254")
+        #expect(harness.string(.controller, "c-2", "ipaddress") == "10.142.255.253")
+        #expect(
+            harness.rejected("Network.update", "other", ["controller": "10.150.0.5"])?.message.contains("not on network other")
+                == true)
+        #expect(
+            Harness.refused("Network.update", "cluster", ["colour": "red"])?.message.contains("network has no field 'colour'")
+                == true)
+    }
+}

@@ -182,10 +182,11 @@ struct RollbackTests {
         #expect(Set(IntentRegistry.current.handlers.keys) == Set(expected))
         // Cluster.update 2: controllers inside the cluster; 3: luna2's controller forms.
         // Controller.update 2: the shadow rules. Secret clones 2: their own path and content.
-        // OSImage.update 2: `tag` set by an update.
+        // OSImage.update 2: `tag` set by an update. Rack.inventory.update 2: many items at once.
+        // Network.update 2: controllers' addresses in the same request.
         let newer = [
             "Cluster.update": 3, "Controller.update": 2, "Secret.node.clone": 2, "Secret.group.clone": 2, "OSImage.update": 2,
-            "Rack.inventory.update": 2,
+            "Rack.inventory.update": 2, "Network.update": 2,
         ]
         #expect(IntentRegistry.current.handlers.values.allSatisfy { $0.version == newer[$0.name] ?? 1 })
     }

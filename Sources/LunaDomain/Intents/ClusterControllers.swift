@@ -41,17 +41,34 @@ enum ClusterControllers {
             try NamePattern.domain.check(name, field: "controller_network")
             payload["controller_network"] = .string(name)
         }
-        for key in body.keys.sorted() where !clusterFields.contains(key) && !payloadKeys.contains(key) && key != "name" {
+        addresses.merge(
+            try hostAddresses(body, kind: "cluster", known: clusterFields.union(payloadKeys).union(["name"])),
+            uniquingKeysWith: { $1 })
+        if !addresses.isEmpty { payload["addresses"] = .object(addresses) }
+    }
+
+    /// luna2-cli's `--<hostname> IP` keys: every key of `body` not `known` must be a host
+    /// name (with `_` for `-`) holding an address, or the request is refused.
+    static func hostAddresses(_ body: Row, kind: String, known: Set<String>) throws(LunaError) -> Row {
+        var addresses: Row = [:]
+        for key in body.keys.sorted() where !known.contains(key) {
             guard case .string(let text) = body[key]!, IPAddress(text) != nil,
                 key.unicodeScalars.allSatisfy({
                     ("a"..."z").contains($0) || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0)
                 })
             else {
-                throw .invalid("Invalid request: Columns are incorrect: cluster has no field '\(key)'")
+                throw .invalid("Invalid request: Columns are incorrect: \(kind) has no field '\(key)'")
             }
             addresses[key] = .string(try address(text, for: key))
         }
-        if !addresses.isEmpty { payload["addresses"] = .object(addresses) }
+        return addresses
+    }
+
+    /// Gives each controller named in `addresses` its new address.
+    static func readdress(_ addresses: Row, on network: String?, in state: inout ClusterState) throws(LunaError) {
+        for (key, value) in addresses.sorted(by: { $0.key < $1.key }) {
+            try readdress(&state, try controller(named: key, in: state), to: IPAddress(value.stringValue ?? "")!, on: network)
+        }
     }
 
     private static func address(_ text: String, for key: String) throws(LunaError) -> String {
@@ -75,9 +92,7 @@ enum ClusterControllers {
             throw .invalid("Invalid request: Network \(network) does not exist")
         }
         let addresses = payload["addresses"]?.objectValue ?? [:]
-        for (key, value) in addresses.sorted(by: { $0.key < $1.key }) {
-            try readdress(&state, try controller(named: key, in: state), to: IPAddress(value.stringValue ?? "")!, on: network)
-        }
+        try readdress(addresses, on: network, in: &state)
         return !controllers.isEmpty || payload["beacon"] != nil || !addresses.isEmpty
     }
 

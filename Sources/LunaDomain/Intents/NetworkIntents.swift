@@ -19,18 +19,24 @@ enum NetworkIntents {
 
     static let all: [IntentHandler] = [update, delete]
 
+    /// Version 2: controllers on the network may be given new addresses in the same
+    /// request (luna2-cli's `network change NAME --controller IP`), as a renumbering needs.
     static let update = IntentHandler(
-        name: "Network.update",
+        name: "Network.update", version: 2,
         prepare: { name, body, _ throws(LunaError) in
             try NamePattern.domain.check(name, field: "name")
-            var payload = try schema.normalize(body, ignoring: ["name", "newnetname"])
+            let known = Set(schema.fields.keys).union(["name", "newnetname"])
+            var payload = try schema.normalize(body.filter { known.contains($0.key) }, ignoring: ["name", "newnetname"])
             if let new = body["newnetname"] { payload["newnetname"] = new }
+            let addresses = try ClusterControllers.hostAddresses(body, kind: "network", known: known)
+            if !addresses.isEmpty { payload["controllers"] = .object(addresses) }
             return .object(payload)
         },
         apply: { state, name, payload throws(LunaError) in
             var changes = payload
             let newName = try ObjectRules.newName(changes, key: "newnetname", table: .network, in: state)
             changes["newnetname"] = nil
+            let controllers = changes.removeValue(forKey: "controllers")?.objectValue ?? [:]
             try ObjectRules.checkReferences(changes, schema: schema, in: state)
             let old = state.row(.network, name)
             var row = ObjectRules.merge(old ?? [:], changes)
@@ -45,6 +51,13 @@ enum NetworkIntents {
                 rehome(from: name, to: newName, in: &state)
             }
             state.put(.network, key, row)
+            for entry in controllers.keys.sorted() {
+                let controller = try ClusterControllers.controller(named: entry, in: state)
+                guard state.row(.controller, controller)?["network"] == .string(key) else {
+                    throw .invalid("Invalid request: controller \(controller) is not on network \(key)")
+                }
+            }
+            try ClusterControllers.readdress(controllers, on: key, in: &state)
             if let old { try reallocate(key, previous: old, in: &state) }
             if old == nil { return .created("Network \(name) created successfully") }
             return .changed(newName.map { "Network \(name) renamed to \($0) and updated" } ?? "Network \(name) updated")
