@@ -381,6 +381,7 @@ def operator_session(s, api):
     s.luna("cluster change -C n", check=cluster_field("createnode_ondemand", False, "false"))
     s.luna("cluster change -t admin@example.org", check=cluster_field("technical_contacts", "admin@example.org"))
     s.luna("cluster change --controller 10.141.255.250", check=cluster_controller_ip("10.141.255.250"))
+    s.luna("network change cluster --controller 10.141.255.249", check=cluster_controller_ip("10.141.255.249"))
 
     # network ---------------------------------------------------------------------------
     s.luna("network list", says=r"(?s)cluster.*ipmi")
