@@ -39,6 +39,9 @@ struct ClusterJoin: AsyncParsableCommand {
             throw CommandFailure(description: "\(config) has no [REPLICATION] PORT: a controller joins over the replication port")
         }
         let directory = DataDirectory(settings.dataDirectory)
+        // A lunad already on this directory would be writing what the join writes.
+        let lock = try DirectoryLock(directory)
+        defer { withExtendedLifetime(lock) {} }
         let scan = try? LogFile(directory: directory).read()
         guard scan?.events.isEmpty ?? true, !FileManager.default.fileExists(atPath: directory.snapshot) else {
             throw CommandFailure(

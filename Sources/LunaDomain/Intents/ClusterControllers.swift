@@ -100,7 +100,7 @@ enum ClusterControllers {
     static func beacon(in state: ClusterState) throws(LunaError) -> String {
         let marked = state.keys(.controller).first { state.row(.controller, $0)?["beacon"] == .bool(true) }
         guard let name = marked ?? ControllerRoles.master(in: state) else {
-            throw .notFound("Invalid request: the cluster has no controller")
+            throw .invalid("Invalid request: the cluster has no controller")
         }
         return name
     }
