@@ -18,29 +18,37 @@ struct ConfigKind: Sendable {
 
     var pattern: NamePattern { FieldSchema.pattern(of: table) }
 
-    func addRoutes(to groups: RouteGroups, controller: Controller) {
+    func addRoutes(to groups: RouteGroups, controller: Controller, cache: RenderCache) {
         let kind = self
         groups.admin.get("/config/\(kind.kind)") { _, _ in
             await answer { () throws(LunaError) in
                 // A copy of the state (copy-on-write, so cheap) rendered off the controller's
                 // actor: listing thousands of objects holds no write back.
                 let state = await controller.read { $0 }
-                let all = Dictionary(
-                    uniqueKeysWithValues: state.keys(kind.table).compactMap { name in
-                        kind.render(state, name, false, controller.key).map { (name, $0) }
-                    })
-                guard !all.isEmpty else { throw .notFound(kind.emptyMessage) }
-                return Responses.config(kind.kind, all)
+                let listed = cache.bytes("list:\(kind.kind)", revision: state.revision) { () -> [UInt8]? in
+                    let all = Dictionary(
+                        uniqueKeysWithValues: state.keys(kind.table).compactMap { name in
+                            kind.render(state, name, false, controller.key).map { (name, $0) }
+                        })
+                    return all.isEmpty ? nil : Responses.bytes(["config": .object([kind.kind: .object(all)])])
+                }
+                guard let listed else { throw .notFound(kind.emptyMessage) }
+                return Responses.json(bytes: listed)
             }
         }
         groups.admin.get("/config/\(kind.kind)/:name") { _, context in
             await answer { () throws(LunaError) in
                 let name = try kind.name(context)
                 let key = controller.key
-                guard let value = await controller.read({ kind.render($0, name, true, key) }) else {
-                    throw .notFound(kind.missingMessage(name))
+                let shown = await controller.read { state in
+                    cache.bytes("\(kind.kind)/\(name)", revision: state.revision) {
+                        kind.render(state, name, true, key).map { value in
+                            Responses.bytes(["config": .object([kind.kind: .object([name: value])])])
+                        }
+                    }
                 }
-                return Responses.config(kind.kind, [name: value])
+                guard let shown else { throw .notFound(kind.missingMessage(name)) }
+                return Responses.json(bytes: shown)
             }
         }
         // A node installing itself posts its own record (vendor, asset tag, its address).

@@ -11,7 +11,8 @@ public enum LunaApplication {
         let groups = RouteGroups(tokens: tokens)
         SystemRoutes.add(to: groups, table: table)
         ClusterRoutes.add(to: groups, controller: controller, tokens: tokens)
-        for kind in ConfigKinds.all { kind.addRoutes(to: groups, controller: controller) }
+        let cache = RenderCache()
+        for kind in ConfigKinds.all { kind.addRoutes(to: groups, controller: controller, cache: cache) }
         InterfaceRoutes.add(to: groups, kind: ConfigKinds.node, controller: controller)
         InterfaceRoutes.add(to: groups, kind: ConfigKinds.group, controller: controller)
         MemberRoutes.add(to: groups, controller: controller)

@@ -6,12 +6,22 @@ import LunaModel
 /// status code chosen by what happened (created 201, changed or removed 204).
 enum Responses {
     static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+        json(bytes: bytes(value), status: status)
+    }
+
+    /// JSON already written (`bytes(_:)`), as luna2 answers it.
+    static func json(bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// A value's canonical JSON and a newline.
+    static func bytes(_ value: JSONValue) -> [UInt8] {
         var bytes: [UInt8] = []
         value.write(into: &bytes)
         bytes.append(UInt8(ascii: "\n"))
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+        return bytes
     }
 
     static func message(_ text: String, status: HTTPResponse.Status) -> Response {

@@ -36,6 +36,8 @@ struct APIBenchmark: AsyncParsableCommand {
         let trivial = try await TrivialServer.serving(listBytes + "\n") { url in
             try WrkRun(url: url, token: "", seconds: seconds).run()
         }
+        let uncachedShow = try await Self.afterAWrite(lunad, "/config/node/" + String(format: "n%04d", nodes / 2))
+        let uncachedList = try await Self.afterAWrite(lunad, "/config/node")
         let change = try wrk("/config/node/n0001", Self.changeScript(nodes: nodes))
         let client = try await WritesBenchmark.parse(["--seconds", String(seconds)]).measure(lunad) { client, index in
             let name = String(format: "n%04d", (client * 50 + index) % nodes)
@@ -52,6 +54,9 @@ struct APIBenchmark: AsyncParsableCommand {
         print(
             "api: node change \(format(change.requestsPerSecond)) req/s (p99 \(change.p99)), write benchmark's client \(format(client)) req/s, ratio \(ratio(change.requestsPerSecond, client))"
         )
+        print(
+            "api: after a write (nothing cached): node show \(String(format: "%.2f", uncachedShow)) ms, node list \(String(format: "%.1f", uncachedList)) ms (mean of 20)"
+        )
         for (name, run) in [("version", version), ("show", show), ("list", list), ("change", change)] {
             if let errors = run.errors { print("api: \(name): \(errors.trimmingCharacters(in: .whitespaces))") }
         }
@@ -59,6 +64,21 @@ struct APIBenchmark: AsyncParsableCommand {
             show.requestsPerSecond >= 8000 && show.requestsPerSecond >= 0.5 * version.requestsPerSecond
             && list.requestsPerSecond >= 50 && change.requestsPerSecond >= 1000
         print("api: targets (show >= 8000/s and >= 50% of /version, list >= 50/s, change >= 1000/s): \(met ? "met" : "not met")")
+    }
+
+    /// Mean milliseconds of a GET right after a write, which empties the render cache: what
+    /// rendering costs when nothing is cached.
+    static func afterAWrite(_ lunad: BenchController, _ path: String) async throws -> Double {
+        var total = Duration.zero
+        for index in 0..<20 {
+            let body: JSONValue = ["config": ["node": ["n0000": ["comment": .string("bench \(index)")]]]]
+            _ = try await lunad.request(.POST, "/config/node/n0000", body)
+            let started = ContinuousClock.now
+            let reply = try await lunad.request(.GET, path)
+            total += ContinuousClock.now - started
+            guard reply.status == 200 else { throw BenchFailure(description: "GET \(path) answered \(reply.status)") }
+        }
+        return Double(total.components.seconds) * 1000 / 20 + Double(total.components.attoseconds) / 1e15 / 20
     }
 
     /// wrk's Lua: each request changes the comment of the next node, round the loaded ones.

@@ -156,3 +156,19 @@ struct NodeAPITests {
         }
     }
 }
+
+/// A node shown twice is served from the render cache; a change anywhere (here its group)
+/// shows at once.
+struct RenderCacheTests {
+    @Test func aChangeToWhatANodeInheritsShowsAtOnce() async throws {
+        try await APIHarness.make().run { api in
+            let before = try await api.get("/config/node/node001")
+            #expect(try await api.get("/config/node/node001").body == before.body)
+            let change = envelope("group", "compute-group", ["kerneloptions": "quiet"])
+            #expect(try await api.post("/config/group/compute-group", change).status == .noContent)
+            let after = try await api.get("/config/node/node001")
+            #expect(after.body?["config"]?["node"]?["node001"]?["kerneloptions"] == "quiet")
+            #expect(after.body?["config"]?["node"]?["node001"]?["_kerneloptions_source"] == "group")
+        }
+    }
+}

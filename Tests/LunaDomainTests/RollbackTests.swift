@@ -191,3 +191,27 @@ struct RollbackTests {
         #expect(IntentRegistry.current.handlers.values.allSatisfy { $0.version == newer[$0.name] ?? 1 })
     }
 }
+
+/// The state's revision rises with every change of a row, whatever makes it.
+struct RevisionTests {
+    @Test func everyChangeRaisesTheRevision() {
+        var h = Harness.basic()
+        var last = h.state.revision
+        func rose(_ what: String, _ state: ClusterState) {
+            #expect(state.revision > last, "\(what)")
+            last = state.revision
+        }
+        h.ok("Node.update", "n1", ["group": "compute"])
+        rose("a write", h.state)
+        _ = h.rejected("Node.update", "n2", ["group": "nosuchgroup"])
+        rose("a rollback", h.state)
+        var other = ClusterState()
+        other.replace(with: h.state)
+        #expect(other.revision > h.state.revision, "a replace passes both")
+        let payload = try? Harness.prepare("Node.update", "n3", ["group": "compute"])
+        _ = IntentRegistry.current.apply(h.event("Node.update", "n3", payload ?? [:]), to: &h.state, tentative: true)
+        rose("a tentative write", h.state)
+        h.state.undoTentative()
+        rose("an undo", h.state)
+    }
+}

@@ -44,6 +44,10 @@ public struct ClusterState: Sendable {
     private var undo: [(table: Table, key: String, row: Row?)] = []
     private var recording = false
 
+    /// Raised by every change of a row, never lowered, not even by `replace`: a reader
+    /// that saw one revision knows the rows are unchanged while it stands.
+    public private(set) var revision: UInt64 = 0
+
     public init() {}
 
     /// Starts recording an intent's changes so a rejection can undo them all.
@@ -78,6 +82,7 @@ public struct ClusterState: Sendable {
             }
         }
         journals.removeAll()
+        revision &+= 1
     }
 
     /// Forgets the undo record of the newest intent: a local write that was refused never
@@ -98,7 +103,9 @@ public struct ClusterState: Sendable {
             }
         }
         let tracking = tracksTouched
+        let after = max(revision, other.revision) &+ 1
         self = other
+        revision = after
         dirty = changed
         tracksTouched = tracking
         touchedKeys = [:]
@@ -120,6 +127,7 @@ public struct ClusterState: Sendable {
             if let row = entry.row { index(entry.table, entry.key, row) }
         }
         undo.removeAll(keepingCapacity: true)
+        revision &+= 1
     }
 
     public func row(_ table: Table, _ key: String) -> Row? {
@@ -149,6 +157,7 @@ public struct ClusterState: Sendable {
         tables[table, default: [:]][key] = row
         index(table, key, row)
         dirty.insert(DirtyRow(table: table, key: key))
+        revision &+= 1
     }
 
     public mutating func remove(_ table: Table, _ key: String) {
@@ -156,6 +165,7 @@ public struct ClusterState: Sendable {
         unindex(table, key)
         tables[table]?[key] = nil
         dirty.insert(DirtyRow(table: table, key: key))
+        revision &+= 1
     }
 
     /// What changed in a table since the last call; nil for nothing.
@@ -187,6 +197,7 @@ public struct ClusterState: Sendable {
     public mutating func load(_ table: Table, _ key: String, _ row: Row) {
         tables[table, default: [:]][key] = row
         index(table, key, row)
+        revision &+= 1
     }
 
     private static let addressTables: Set<Table> = [.nodeinterface, .controller, .switch, .otherdev]
