@@ -143,8 +143,9 @@ enum NetworkIntents {
     /// new gateway) the next free one, in key order so every controller does the same.
     static func reallocate(_ name: String, previous: Row, in state: inout ClusterState) throws(LunaError) {
         let network = state.row(.network, name)!
-        // A controller's address is a fact about a machine: the network must fit it.
-        for (controller, row) in state.rows(.controller) where row["network"] == .string(name) {
+        // A controller's address is a fact about a machine: the network must fit it. In name
+        // order, so the refusal names the same controller on every controller.
+        for (controller, row) in state.rows(.controller).sorted(by: { $0.key < $1.key }) where row["network"] == .string(name) {
             for field in ["ipaddress", "ipaddress_ipv6"] {
                 guard let address = row[field]?.stringValue.flatMap(IPAddress.init) else { continue }
                 do {
