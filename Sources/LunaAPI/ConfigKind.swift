@@ -25,15 +25,12 @@ struct ConfigKind: Sendable {
                 // A copy of the state (copy-on-write, so cheap) rendered off the controller's
                 // actor: listing thousands of objects holds no write back.
                 let state = await controller.read { $0 }
-                let listed = cache.bytes("list:\(kind.kind)", revision: state.revision) { () -> [UInt8]? in
-                    let all = Dictionary(
-                        uniqueKeysWithValues: state.keys(kind.table).compactMap { name in
-                            kind.render(state, name, false, controller.key).map { (name, $0) }
-                        })
-                    return all.isEmpty ? nil : Responses.bytes(["config": .object([kind.kind: .object(all)])])
-                }
-                guard let listed else { throw .notFound(kind.emptyMessage) }
-                return Responses.json(bytes: listed)
+                let all = Dictionary(
+                    uniqueKeysWithValues: state.keys(kind.table).compactMap { name in
+                        kind.render(state, name, false, controller.key).map { (name, $0) }
+                    })
+                guard !all.isEmpty else { throw .notFound(kind.emptyMessage) }
+                return Responses.config(kind.kind, all)
             }
         }
         groups.admin.get("/config/\(kind.kind)/:name") { _, context in

@@ -1,7 +1,7 @@
 import LunaModel
 import Synchronization
 
-/// Answers already rendered, valid for one revision of the state: a show of an object is
+/// Shows already rendered, valid for one revision of the state: a show of an object is
 /// read far more often than anything changes, and rendering it (inheritance resolved) and
 /// writing its JSON cost more than serving it. Any change of any row empties the cache,
 /// since an object's view depends on others (its group, image, the cluster).

@@ -29,11 +29,11 @@ extension JSONValue {
             out.append(UInt8(ascii: "]"))
         case .object(let fields):
             out.append(UInt8(ascii: "{"))
-            for (index, field) in fields.sorted(by: { $0.key < $1.key }).enumerated() {
+            for (index, key) in fields.keys.sorted().enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
-                Self.writeString(field.key, into: &out)
+                Self.writeString(key, into: &out)
                 out.append(UInt8(ascii: ":"))
-                field.value.write(into: &out)
+                fields[key]!.write(into: &out)
             }
             out.append(UInt8(ascii: "}"))
         }

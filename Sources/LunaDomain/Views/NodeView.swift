@@ -18,7 +18,6 @@ public struct NodeView {
         let inheritance = Inheritance(state: state)
         let group = inheritance.group(of: row)
         var out: [String: JSONValue] = ["name": .string(name), "group": row["group"] ?? .null]
-        out.reserveCapacity(64)
         var override = false
         for field in Inheritance.nodeFields {
             let resolved = inheritance.node(field, node: row, group: group)
