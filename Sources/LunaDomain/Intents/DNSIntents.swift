@@ -11,13 +11,8 @@ enum DNSIntents {
     static let update = IntentHandler(
         name: "DNS.update",
         prepare: { _, body, _ throws(LunaError) in
-            try FieldSchema.refuseUnknown(body, allowed: ["entries"], kind: "dns")
-            guard let items = body["entries"]?.arrayValue, !items.isEmpty else {
-                throw .invalid("Invalid request: a list of entries with host and ipaddress is required")
-            }
             var entries: [JSONValue] = []
-            for item in items {
-                guard let fields = item.objectValue else { throw .invalid("Invalid request: each dns entry must be an object") }
+            for fields in try FieldSchema.objects(body, at: "entries", kind: "dns", noun: "dns entry") {
                 let entry = try schema.normalize(fields, ignoring: [])
                 guard entry["host"] != nil, entry["ipaddress"] != nil else {
                     throw .invalid("Invalid request: each dns entry needs host and ipaddress")

@@ -28,15 +28,8 @@ enum RackIntents {
     static let place = IntentHandler(
         name: "Rack.inventory.update", version: 2,
         prepare: { _, body, _ throws(LunaError) in
-            try FieldSchema.refuseUnknown(body, allowed: ["items"], kind: "rack inventory")
-            guard let items = body["items"]?.arrayValue, !items.isEmpty else {
-                throw .invalid("Invalid request: a list of inventory items is required")
-            }
             var out: [JSONValue] = []
-            for entry in items {
-                guard var fields = entry.objectValue else {
-                    throw .invalid("Invalid request: each inventory item must be an object")
-                }
+            for var fields in try FieldSchema.objects(body, at: "items", kind: "rack inventory", noun: "inventory item") {
                 guard let rack = fields.removeValue(forKey: "rack")?.stringValue else {
                     throw .invalid("Invalid request: each inventory item needs a rack")
                 }

@@ -18,15 +18,8 @@ enum SecretIntents {
             IntentHandler(
                 name: "\(prefix).update",
                 prepare: { _, body, context throws(LunaError) in
-                    try FieldSchema.refuseUnknown(body, allowed: ["secrets"], kind: "secret")
-                    guard let items = body["secrets"]?.arrayValue, !items.isEmpty else {
-                        throw .invalid("Invalid request: a list of secrets is required")
-                    }
                     var out: [JSONValue] = []
-                    for item in items {
-                        guard let fields = item.objectValue else {
-                            throw .invalid("Invalid request: each secret must be an object")
-                        }
+                    for fields in try FieldSchema.objects(body, at: "secrets", kind: "secret", noun: "secret") {
                         let normalized = try schema.normalize(fields, ignoring: [])
                         guard normalized["name"] != nil else { throw .invalid("Invalid request: each secret needs a name") }
                         out.append(.object(ObjectRules.seal(normalized, schema: schema, context: context)))

@@ -48,6 +48,21 @@ public struct FieldSchema: Sendable {
         return out
     }
 
+    /// The objects of a request that carries a list of them under `key` (secrets, DNS
+    /// entries, inventory items), and nothing else; `noun` names one in the refusals.
+    public static func objects(_ body: Row, at key: String, kind: String, noun: String) throws(LunaError) -> [Row] {
+        try refuseUnknown(body, allowed: [key], kind: kind)
+        guard let items = body[key]?.arrayValue, !items.isEmpty else {
+            throw .invalid("Invalid request: a list of \(key) is required")
+        }
+        var out: [Row] = []
+        for item in items {
+            guard let fields = item.objectValue else { throw .invalid("Invalid request: each \(noun) must be an object") }
+            out.append(fields)
+        }
+        return out
+    }
+
     /// For requests whose body is not a set of fields (an interface list, a tag name):
     /// anything but the keys they take is refused, as unknown fields always are.
     public static func refuseUnknown(_ body: Row, allowed: Set<String>, kind: String) throws(LunaError) {
