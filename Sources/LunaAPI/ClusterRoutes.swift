@@ -37,7 +37,7 @@ enum ClusterRoutes {
                 }
                 return Responses.outcome(
                     try await controller.submit(
-                        "Cluster.import", object: "cluster", body: body, actor: "admin", requestID: request.requestID))
+                        "Cluster.import", object: "cluster", body: body, actor: request.actor, requestID: request.requestID))
             }
         }
         groups.admin.post("/config/cluster") { request, _ in
@@ -45,7 +45,7 @@ enum ClusterRoutes {
                 let body = try await RequestBody.object(request, at: ["config", "cluster"])
                 return Responses.outcome(
                     try await controller.submit(
-                        "Cluster.update", object: "cluster", body: body, actor: "admin", requestID: request.requestID))
+                        "Cluster.update", object: "cluster", body: body, actor: request.actor, requestID: request.requestID))
             }
         }
     }

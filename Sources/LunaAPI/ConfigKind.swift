@@ -68,7 +68,7 @@ struct ConfigKind: Sendable {
                 let body = try await RequestBody.object(request, at: ["config", kind.kind, name])
                 guard kind.cloneAnswersRequest else { return try await kind.submit(controller, "clone", name, body, request) }
                 let outcome = try await controller.submit(
-                    "\(kind.intentPrefix).clone", object: name, body: body, actor: "admin", requestID: request.requestID)
+                    "\(kind.intentPrefix).clone", object: name, body: body, actor: request.actor, requestID: request.requestID)
                 guard case .created(let text) = outcome else { return Responses.outcome(outcome) }
                 return Responses.json(["message": .string(text), "request_id": .string(request.requestID)])
             }
@@ -95,6 +95,6 @@ struct ConfigKind: Sendable {
     ) async throws(LunaError) -> Response {
         Responses.outcome(
             try await controller.submit(
-                "\(intentPrefix).\(action)", object: name, body: body, actor: "admin", requestID: request.requestID))
+                "\(intentPrefix).\(action)", object: name, body: body, actor: request.actor, requestID: request.requestID))
     }
 }

@@ -23,7 +23,7 @@ enum HARoutes {
         groups.admin.get("/ha/master/_set") { request, _ in
             await answer { () async throws(LunaError) -> Response in
                 _ = try await controller.submit(
-                    "Cluster.master", object: controller.name, body: [:], actor: "admin", requestID: request.requestID)
+                    "Cluster.master", object: controller.name, body: [:], actor: request.actor, requestID: request.requestID)
                 return Responses.message("current role set to master", status: .ok)
             }
         }

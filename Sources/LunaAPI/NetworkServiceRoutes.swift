@@ -51,6 +51,6 @@ enum NetworkServiceRoutes {
         async throws(LunaError) -> Response
     {
         Responses.outcome(
-            try await controller.submit(intent, object: name, body: body, actor: "admin", requestID: request.requestID))
+            try await controller.submit(intent, object: name, body: body, actor: request.actor, requestID: request.requestID))
     }
 }

@@ -28,7 +28,7 @@ enum RackRoutes {
                 }
                 return Responses.outcome(
                     try await controller.submit(
-                        "Rack.inventory.update", object: "inventory", body: ["items": .array(items)], actor: "admin",
+                        "Rack.inventory.update", object: "inventory", body: ["items": .array(items)], actor: request.actor,
                         requestID: request.requestID))
             }
         }
@@ -39,7 +39,8 @@ enum RackRoutes {
                 ]
                 return Responses.outcome(
                     try await controller.submit(
-                        "Rack.inventory.delete", object: "inventory", body: body, actor: "admin", requestID: request.requestID))
+                        "Rack.inventory.delete", object: "inventory", body: body, actor: request.actor,
+                        requestID: request.requestID))
             }
         }
     }

@@ -48,4 +48,14 @@ extension Request {
     var requestID: String {
         headers[.requestID] ?? ""
     }
+
+    /// Who acts, as the log records it: `admin`, or `node:<name>` for a provision token;
+    /// set by `TokenMiddleware` on every route that writes.
+    var actor: String {
+        headers[.actor] ?? "anonymous"
+    }
+}
+
+extension HTTPField.Name {
+    static let actor = HTTPField.Name("x-luna-actor")!
 }

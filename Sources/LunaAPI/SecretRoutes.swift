@@ -120,7 +120,7 @@ enum SecretRoutes {
         -> Response
     {
         Responses.outcome(
-            try await controller.submit(intent, object: name, body: body, actor: "admin", requestID: request.requestID))
+            try await controller.submit(intent, object: name, body: body, actor: request.actor, requestID: request.requestID))
     }
 
     /// `{"<owner>": [secret, …]}` for one owner or all, contents opened.

@@ -124,7 +124,11 @@ struct TokenMiddleware<Context: RequestContext>: RouterMiddleware {
             node = raw.removingPercentEncoding ?? raw
         }
         switch await authority.check(request.headers[HTTPField.Name("x-access-tokens")!], node: node) {
-        case .success: return try await next(request, context)
+        case .success(let actor):
+            // Whatever the client sent under this name is replaced: the token says who acts.
+            var head = request.head
+            head.headerFields[.actor] = actor
+            return try await next(Request(head: head, body: request.body), context)
         case .failure(let refusal): return Responses.message(refusal.message, status: refusal.status)
         }
     }

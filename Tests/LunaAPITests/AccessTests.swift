@@ -1,6 +1,10 @@
 import Foundation
+import HTTPTypes
+import Hummingbird
 import JWTKit
+import LunaLog
 import LunaModel
+import NIOCore
 import Testing
 
 @testable import LunaAPI
@@ -173,6 +177,29 @@ struct EveryRouteInputTests {
                     reply.status == .notFound || route.path.hasPrefix("/config/rack/inventory"), "\(route.path): \(reply.status)")
                 #expect(!reply.message.isEmpty || route.path.hasPrefix("/config/rack/inventory"), "\(route.path) says why")
             }
+        }
+    }
+}
+
+/// The log records who wrote: the admin, or the node whose provision token made the write,
+/// whatever the client claims in the header the token check sets.
+struct ActorTests {
+    @Test func eachEventRecordsTheActorItsTokenNames() async throws {
+        let harness = try await APIHarness.make()
+        let own = try await AccessTests.provisionToken(harness, node: "node001")
+        let path = harness.directory + "/log/events.lunalog"
+        try await harness.run { api in
+            let mine = envelope("node", "node001", ["vendor": "acme"])
+            #expect(try await api.send("/config/node/node001", .post, mine.canonicalText, token: own).status == .noContent)
+            var headers = HTTPFields()
+            headers[HTTPField.Name("x-access-tokens")!] = api.token
+            headers[HTTPField.Name("x-luna-actor")!] = "node:node002"
+            let claimed = envelope("node", "node002", ["vendor": "other"]).canonicalText
+            _ = try await api.client.execute(
+                uri: "/config/node/node002", method: .post, headers: headers, body: ByteBuffer(string: claimed))
+            let events = try LogScanner(path: path).scan([UInt8](Data(contentsOf: URL(fileURLWithPath: path)))).events
+            #expect(events.last { $0.object == "node001" }?.actor == "node:node001")
+            #expect(events.last { $0.object == "node002" }?.actor == "admin", "the header a client sends is not believed")
         }
     }
 }
