@@ -4,6 +4,7 @@ import LunaModel
 import LunaReplication
 import LunaTransport
 import NIOCore
+import Synchronization
 import Testing
 
 /// Three lunad on loopback replicating over mutual TLS, started the way people try
@@ -12,7 +13,21 @@ import Testing
 struct ReplicationProcessTests {
     struct LocalCluster {
         let directory = LunadProcess.temporaryDirectory("cluster")
-        let base = 20000 + Int.random(in: 0..<200) * 100
+        let base = LocalCluster.freshBase()
+        /// Bases handed out in this process: two clusters of tests running side by side never share one.
+        private static let bases = Mutex<Set<Int>>([])
+
+        /// A port base below the kernel's ephemeral range (32768 up), where the ports other
+        /// tests are given by the kernel never land; each cluster uses base+1 … base+400.
+        static func freshBase() -> Int {
+            bases.withLock { taken in
+                var base: Int
+                repeat { base = 10000 + Int.random(in: 0..<200) * 100 } while taken.contains(base)
+                taken.insert(base)
+                return base
+            }
+        }
+
         /// Whether controllers reach each other through the per-link ports a test can cut.
         var linkPorts = true
         var compactAge = "1h"
