@@ -16,6 +16,9 @@ extension BasicRequestContext {
         return value
     }
 
+}
+
+extension RequestContext {
     /// A path parameter percent-decoded, for values the domain checks itself (addresses).
     func decoded(_ parameter: String) -> String {
         let raw = parameters.get(parameter) ?? ""

@@ -119,10 +119,7 @@ struct TokenMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
     {
         var node: String?
-        if case .ownNode(let parameter) = scope {
-            let raw = context.parameters.get(parameter) ?? ""
-            node = raw.removingPercentEncoding ?? raw
-        }
+        if case .ownNode(let parameter) = scope { node = context.decoded(parameter) }
         switch await authority.check(request.headers[HTTPField.Name("x-access-tokens")!], node: node) {
         case .success(let actor):
             // Whatever the client sent under this name is replaced: the token says who acts.

@@ -6,27 +6,10 @@ struct RouteCoupling: AsyncParsableCommand {
         commandName: "couple", abstract: "Give a network, group or node a route (decouple takes it away).")
 
     @OptionGroup var connection: ConnectionOptions
-
-    @Argument(help: "The route.")
-    var route: String
-
-    @Argument(help: "network, group or node.")
-    var kind: String
-
-    @Argument(help: "Its name.")
-    var target: String
+    @OptionGroup var coupling: RouteTarget
 
     func run() async throws {
-        try await RouteCoupling.send("_couple", route, kind, target, connection)
-    }
-
-    static func send(_ action: String, _ route: String, _ kind: String, _ target: String, _ connection: ConnectionOptions)
-        async throws
-    {
-        try await Failures.report {
-            let response = try await APIClient(connection).get("/config/route/\(route)/\(kind)/\(target)/\(action)")
-            print(try response.expect(201).sentence)
-        }
+        try await coupling.send("_couple", connection)
     }
 }
 
@@ -35,7 +18,15 @@ struct RouteDecoupling: AsyncParsableCommand {
         commandName: "decouple", abstract: "Take a route from a network, group or node.")
 
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var coupling: RouteTarget
 
+    func run() async throws {
+        try await coupling.send("_decouple", connection)
+    }
+}
+
+/// The route and what it is coupled to.
+struct RouteTarget: ParsableArguments {
     @Argument(help: "The route.")
     var route: String
 
@@ -45,7 +36,10 @@ struct RouteDecoupling: AsyncParsableCommand {
     @Argument(help: "Its name.")
     var target: String
 
-    func run() async throws {
-        try await RouteCoupling.send("_decouple", route, kind, target, connection)
+    func send(_ action: String, _ connection: ConnectionOptions) async throws {
+        try await Failures.report {
+            let response = try await APIClient(connection).get("/config/route/\(route)/\(kind)/\(target)/\(action)")
+            print(try response.expect(201).sentence)
+        }
     }
 }

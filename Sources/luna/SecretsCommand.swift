@@ -85,17 +85,10 @@ struct SecretsShow: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
-
-    @Argument(help: "node or group.")
-    var owner: SecretOwner
-
-    @Argument(help: "Its name.")
-    var name: String
-
-    @Argument(help: "The secret.")
-    var secret: String
+    @OptionGroup var address: SecretAddress
 
     func run() async throws {
+        let (owner, name, secret) = (address.owner, address.name, address.secret)
         try await Failures.report {
             let response = try await APIClient(connection).get(SecretsCommand.path(owner, name, secret)).expect(200)
             try output.emit(response) { value in
@@ -104,4 +97,16 @@ struct SecretsShow: AsyncParsableCommand {
             }
         }
     }
+}
+
+/// Which secret a command is about: `node|group NAME SECRET`.
+struct SecretAddress: ParsableArguments {
+    @Argument(help: "node or group.")
+    var owner: SecretOwner
+
+    @Argument(help: "Its name.")
+    var name: String
+
+    @Argument(help: "The secret.")
+    var secret: String
 }

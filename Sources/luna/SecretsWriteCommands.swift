@@ -70,17 +70,10 @@ struct SecretsRemove: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove a secret.")
 
     @OptionGroup var connection: ConnectionOptions
-
-    @Argument(help: "node or group.")
-    var owner: SecretOwner
-
-    @Argument(help: "Its name.")
-    var name: String
-
-    @Argument(help: "The secret.")
-    var secret: String
+    @OptionGroup var address: SecretAddress
 
     func run() async throws {
+        let (owner, name, secret) = (address.owner, address.name, address.secret)
         try await Failures.report {
             let response = try await APIClient(connection).get(SecretsCommand.path(owner, name, secret, "_delete"))
             try response.expect(200, 201, 204)
@@ -93,20 +86,13 @@ struct SecretsClone: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "clone", abstract: "Copy a secret under a new name.")
 
     @OptionGroup var connection: ConnectionOptions
-
-    @Argument(help: "node or group.")
-    var owner: SecretOwner
-
-    @Argument(help: "Its name.")
-    var name: String
-
-    @Argument(help: "The secret.")
-    var secret: String
+    @OptionGroup var address: SecretAddress
 
     @Argument(help: "The copy's name.")
     var new: String
 
     func run() async throws {
+        let (owner, name, secret) = (address.owner, address.name, address.secret)
         try await Failures.report {
             let item: [String: JSONValue] = ["name": .string(secret), "newsecretname": .string(new)]
             let response = try await APIClient(connection).post(
