@@ -12,6 +12,7 @@ struct DaemonEdgeTests {
         let directory = LunadProcess.temporaryDirectory("locked")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let first = LunadProcess(dataDirectory: directory)
+        defer { first.stop() }
         #expect(try await first.start() == nil)
         let second = try await LunadProcess(dataDirectory: directory).start()
         #expect(second?.exit == 1)
@@ -69,6 +70,7 @@ struct DaemonEdgeTests {
         let directory = LunadProcess.temporaryDirectory("stop")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let lunad = LunadProcess(dataDirectory: directory)
+        defer { lunad.stop() }
         #expect(try await lunad.start() == nil)
         #expect(try await lunad.get("/config/node/node001").status == 200)
         let stopped = lunad.stopCollectingOutput(signal: signal)
