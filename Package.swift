@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         // Reads Specs/openapi.yaml in the test that holds the router and the spec equal.
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        // Renders the boot, installer and (later) service templates in Templates/.
+        .package(url: "https://github.com/stencilproject/Stencil.git", from: "0.15.1"),
     ],
     targets: [
         .systemLibrary(
@@ -47,6 +49,13 @@ let package = Package(
             ]
         ),
         .target(name: "LunaReplication", dependencies: ["LunaModel"]),
+        .target(
+            name: "LunaBoot",
+            dependencies: [
+                "LunaModel", "LunaDomain",
+                .product(name: "Stencil", package: "Stencil"),
+            ]
+        ),
         .target(
             name: "LunaTransport",
             dependencies: [
@@ -73,14 +82,14 @@ let package = Package(
         .target(
             name: "LunaRuntime",
             dependencies: [
-                "LunaModel", "LunaLog", "LunaDomain", "LunaStore", "LunaReplication", "LunaTransport",
+                "LunaModel", "LunaLog", "LunaDomain", "LunaStore", "LunaReplication", "LunaTransport", "LunaBoot",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
             name: "LunaAPI",
             dependencies: [
-                "LunaModel", "LunaDomain", "LunaRuntime",
+                "LunaModel", "LunaDomain", "LunaRuntime", "LunaBoot",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -89,7 +98,7 @@ let package = Package(
         .executableTarget(
             name: "lunad",
             dependencies: [
-                "LunaModel", "LunaRuntime", "LunaAPI", "LunaTransport",
+                "LunaModel", "LunaRuntime", "LunaAPI", "LunaTransport", "LunaBoot",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -121,6 +130,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "LunaDomainTests", dependencies: ["LunaDomain", "LunaModel"]),
+        .testTarget(name: "LunaBootTests", dependencies: ["LunaBoot", "LunaDomain", "LunaModel"]),
         .testTarget(name: "LunaLogTests", dependencies: ["LunaLog", "LunaModel"]),
         .target(name: "LunaTestSupport", path: "Tests/LunaTestSupport"),
         .testTarget(
@@ -134,7 +144,7 @@ let package = Package(
         .testTarget(
             name: "LunaAPITests",
             dependencies: [
-                "LunaAPI", "LunaRuntime", "LunaLog", "LunaModel",
+                "LunaAPI", "LunaRuntime", "LunaLog", "LunaModel", "LunaBoot",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Yams", package: "Yams"),

@@ -3,7 +3,7 @@ import LunaRuntime
 
 /// The HTTP face of one controller: luna2's routes on the controller's state.
 public enum LunaApplication {
-    public static func router(controller: Controller, tokens: TokenAuthority) -> Router<BasicRequestContext> {
+    public static func router(controller: Controller, tokens: TokenAuthority, boot: BootSetup) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         let table = RouteTable()
         router.add(middleware: RequestIDMiddleware())
@@ -23,6 +23,12 @@ public enum LunaApplication {
         HARoutes.add(to: groups, controller: controller)
         ClusterStatusRoutes.add(to: groups, controller: controller)
         MonitorRoutes.add(to: groups, controller: controller)
+        let booting = NodeBooting(controller: controller, renderer: boot.renderer)
+        BootRoutes.add(to: groups, booting: booting, tokens: tokens)
+        NodeAuthRoutes.add(to: groups, booting: booting, tokens: tokens)
+        NodeStateRoutes.add(to: groups, booting: booting)
+        FileRoutes.add(to: groups, controller: controller, directory: boot.filesDirectory, tokens: tokens)
+        SitePluginRoutes.add(to: groups, controller: controller)
         ReplacedRoutes.add(to: groups)
         RequestStatusRoutes.add(to: groups, controller: controller)
         groups.add(to: router)

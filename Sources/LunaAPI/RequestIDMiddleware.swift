@@ -3,11 +3,13 @@ import Hummingbird
 
 /// Every request carries an id: the client's `x-request-id`, or a fresh one. The events a
 /// write makes record it, the response echoes it, and `GET /config/status/<id>` follows
-/// what became of the write.
+/// what became of the write. Whatever a client sent as the actor is dropped here.
 struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
     {
         var head = request.head
+        // Who acts is the token's to say (TokenMiddleware); a client never sets it.
+        head.headerFields[.actor] = nil
         if let given = head.headerFields[.requestID] {
             guard RequestID.isValid(given) else {
                 return Responses.message("Invalid request: x-request-id \(RequestID.rule)", status: .badRequest)

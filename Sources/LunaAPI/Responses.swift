@@ -24,6 +24,13 @@ enum Responses {
         return bytes
     }
 
+    /// A script or file text for a machine (iPXE, bash, kickstart).
+    static func text(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/plain; charset=utf-8"
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+
     static func message(_ text: String, status: HTTPResponse.Status) -> Response {
         json(.object(["message": .string(text)]), status: status)
     }
@@ -43,6 +50,7 @@ enum Responses {
             case .notFound: .notFound
             case .unavailable: .serviceUnavailable
             case .unauthorized: .unauthorized
+            case .forbidden: .forbidden
             }
         return message(error.message, status: status)
     }

@@ -10,17 +10,23 @@ struct RouteGroups {
     /// An admin token, or a provision token for the node its `:name` names (luna2's
     /// `provision_token_required`): what a node installing itself may touch.
     let node: RouteCollection<BasicRequestContext>
+    /// An admin token or any node's provision token: what every installing node reads
+    /// (roles, scripts, image archives).
+    let anyNode: RouteCollection<BasicRequestContext>
 
     init(tokens: TokenAuthority) {
         admin = RouteCollection(context: BasicRequestContext.self).add(
             middleware: TokenMiddleware(authority: tokens, scope: .admin))
         node = RouteCollection(context: BasicRequestContext.self)
             .add(middleware: TokenMiddleware(authority: tokens, scope: .ownNode(parameter: "name")))
+        anyNode = RouteCollection(context: BasicRequestContext.self)
+            .add(middleware: TokenMiddleware(authority: tokens, scope: .anyNode))
     }
 
     func add(to router: Router<BasicRequestContext>) {
         router.addRoutes(open)
         router.addRoutes(admin)
         router.addRoutes(node)
+        router.addRoutes(anyNode)
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import JWTKit
+import LunaDomain
 import LunaModel
 import Synchronization
 
@@ -49,6 +50,28 @@ public struct TokenAuthority: Sendable {
         return try await sign(Claims(id: 0, exp: ExpirationClaim(value: Date().addingTimeInterval(Double(lifetime)))))
     }
 
+    /// How long a node's provision token lasts: its whole install, as luna2's 60 minutes.
+    static let provisionLifetime: TimeInterval = 3600
+
+    /// A token that lets a node fetch its installer, report its states and read its
+    /// secrets, and nothing of any other node or of the admin routes.
+    func provisionToken(for node: String) async throws(LunaError) -> String {
+        try await sign(
+            Claims(node: node, scope: "provision", exp: ExpirationClaim(value: Date().addingTimeInterval(Self.provisionLifetime)))
+        )
+    }
+
+    /// Checks the ini login a node's initrd carries (luna2's `/tpm` takes the same pair).
+    func checkLogin(_ body: Row) throws(LunaError) {
+        guard let user = body["username"]?.stringValue, !user.isEmpty, let given = body["password"]?.stringValue, !given.isEmpty
+        else {
+            throw LunaError(.unauthorized, "Login Required")
+        }
+        guard user == username, given == password else {
+            throw LunaError(.unauthorized, "Invalid login: check USERNAME and PASSWORD in the node's /etc/luna/node.ini")
+        }
+    }
+
     func sign(_ claims: Claims) async throws(LunaError) -> String {
         do {
             return try await keys.sign(claims)
@@ -74,11 +97,14 @@ public struct TokenAuthority: Sendable {
         }
         guard claims.scope == "provision" else { return .success("admin") }
         guard let node else { return .failure(Refusal(status: .forbidden, message: "Token is not permitted for this endpoint")) }
-        guard claims.node == node else {
+        guard claims.node == node || node == Self.anyNode else {
             return .failure(Refusal(status: .forbidden, message: "Token is not valid for this node"))
         }
-        return .success("node:\(node)")
+        return .success("node:\(claims.node ?? node)")
     }
+
+    /// The `node` to `check` for a route any node's provision token may use.
+    static let anyNode = "*"
 
     struct Refusal: Error {
         var status: HTTPResponse.Status
@@ -111,6 +137,8 @@ struct TokenMiddleware<Context: RequestContext>: RouterMiddleware {
         case admin
         /// Provision tokens pass when their node is the route's `parameter`.
         case ownNode(parameter: String)
+        /// Any node's provision token passes.
+        case anyNode
     }
 
     let authority: TokenAuthority
@@ -119,7 +147,11 @@ struct TokenMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
     {
         var node: String?
-        if case .ownNode(let parameter) = scope { node = context.decoded(parameter) }
+        switch scope {
+        case .admin: node = nil
+        case .ownNode(let parameter): node = context.decoded(parameter)
+        case .anyNode: node = TokenAuthority.anyNode
+        }
         switch await authority.check(request.headers[HTTPField.Name("x-access-tokens")!], node: node) {
         case .success(let actor):
             // Whatever the client sent under this name is replaced: the token says who acts.

@@ -10,6 +10,8 @@ public struct LunaError: Error, Sendable, Equatable, CustomStringConvertible {
         case unavailable
         /// Credentials are missing or wrong.
         case unauthorized
+        /// Credentials are right but do not allow this (a TPM hash that differs).
+        case forbidden
     }
 
     public var kind: Kind

@@ -19,6 +19,12 @@ public struct LunaConfig: Sendable {
     public var tls: (certificate: String, key: String)?
     /// Replication with peers; nil for a controller on its own.
     public var replication: Replication?
+    /// Boot templates, shipped plugins, a site's own plugin folder (mirrored from the log
+    /// and watched for the site's edits), and the image files `/files` serves.
+    public var templates: String
+    public var plugins: String
+    public var sitePlugins: String?
+    public var imageFiles: String
 
     public struct Replication: Sendable {
         public var bind: String
@@ -51,6 +57,9 @@ public struct LunaConfig: Sendable {
         "API": ["BIND", "PORT", "USERNAME", "PASSWORD", "SECRET_KEY", "EXPIRY", "TLS_CERTIFICATE", "TLS_KEY"],
         "DATA": ["DIRECTORY", "BOOTSTRAP", "FSYNC", "COMPACT_AGE"],
         "REPLICATION": ["PORT", "CERTIFICATES", "PEERS", "PULL_INTERVAL", "BIND", "ADVERTISE"],
+        "FILES": ["IMAGE_FILES"],
+        "TEMPLATES": ["DIRECTORY"],
+        "PLUGINS": ["DIRECTORY", "SITE_DIRECTORY"],
     ]
 
     /// Reads and checks the file; the error names the file, section and key at fault.
@@ -94,13 +103,25 @@ public struct LunaConfig: Sendable {
         guard secret.utf8.count >= 32 else { throw ini.failure("API", "SECRET_KEY", "must be at least 32 characters") }
         let replication = try readReplication(ini, resolve: resolve, bind: ini.value("API", "BIND") ?? "127.0.0.1")
         let tls = try readTLS(ini, resolve: resolve)
+        let dataDirectory = try overrides.dataDirectory ?? resolve(required("DATA", "DIRECTORY"))
+        func folder(_ section: String, _ key: String) throws -> String {
+            let path = try resolve(required(section, key))
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ini.failure(section, key, "= \(path) is not a folder")
+            }
+            return path
+        }
         return LunaConfig(
             name: name, bind: ini.value("API", "BIND") ?? "127.0.0.1", port: overrides.port ?? filePort,
-            dataDirectory: try overrides.dataDirectory ?? resolve(required("DATA", "DIRECTORY")),
+            dataDirectory: dataDirectory,
             bootstrap: overrides.bootstrap ?? ini.value("DATA", "BOOTSTRAP").map(resolve), fsync: fsync,
             compactAge: compactAge,
             username: try required("API", "USERNAME"), password: try required("API", "PASSWORD"), secretKey: secret,
-            tokenLifetime: lifetime, tls: tls, replication: replication)
+            tokenLifetime: lifetime, tls: tls, replication: replication,
+            templates: try folder("TEMPLATES", "DIRECTORY"), plugins: try folder("PLUGINS", "DIRECTORY"),
+            sitePlugins: ini.value("PLUGINS", "SITE_DIRECTORY").flatMap { $0.isEmpty ? nil : resolve($0) },
+            imageFiles: ini.value("FILES", "IMAGE_FILES").flatMap { $0.isEmpty ? nil : resolve($0) } ?? dataDirectory + "/files")
     }
 
     /// `[API] TLS_CERTIFICATE` and `TLS_KEY`: both or neither, and both readable.

@@ -44,6 +44,13 @@ public final class ViewStore: Sendable {
                 )
             }
         }
+        // The site plugin table, added with netboot.
+        migrator.registerMigration("v3-plugin-table") { db in
+            try db.execute(
+                sql:
+                    "CREATE TABLE IF NOT EXISTS \(quoted(.plugin)) (key TEXT PRIMARY KEY NOT NULL, body TEXT NOT NULL) WITHOUT ROWID"
+            )
+        }
         return migrator
     }
 

@@ -22,6 +22,8 @@ final class BenchController: @unchecked Sendable {
         let shipped = try String(contentsOf: Self.root.appendingPathComponent("Config/luna.ini"), encoding: .utf8)
         let config = shipped.replacingOccurrences(of: "FSYNC = yes", with: "FSYNC = \(fsync ? "yes" : "no")")
             .replacingOccurrences(of: "BOOTSTRAP = bootstrap.ini", with: "BOOTSTRAP = \(Self.root.path)/Config/bootstrap.ini")
+            .replacingOccurrences(of: "DIRECTORY = ../Templates", with: "DIRECTORY = \(Self.root.path)/Templates")
+            .replacingOccurrences(of: "DIRECTORY = ../Plugins", with: "DIRECTORY = \(Self.root.path)/Plugins")
         try config.write(toFile: directory + "/luna.ini", atomically: true, encoding: .utf8)
         port = Int.random(in: 20000...40000)
         process = Process()

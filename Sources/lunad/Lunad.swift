@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTLS
 import Logging
 import LunaAPI
+import LunaBoot
 import LunaModel
 import LunaRuntime
 import LunaTransport
@@ -72,11 +73,18 @@ struct Lunad: AsyncParsableCommand {
                 logger.notice("the data directory is empty: pulling the cluster from \(replication!.peers.keys.sorted())")
             }
         }
+        try FileManager.default.createDirectory(atPath: settings.imageFiles, withIntermediateDirectories: true)
         let tokens = await TokenAuthority(
             secret: settings.secretKey, username: settings.username, password: settings.password, lifetime: settings.tokenLifetime
         )
         let api = try Application(
-            router: LunaApplication.router(controller: controller, tokens: tokens),
+            router: LunaApplication.router(
+                controller: controller, tokens: tokens,
+                boot: BootSetup(
+                    renderer: BootRenderer(
+                        templates: TemplateLibrary(directory: settings.templates),
+                        plugins: PluginLibrary(directory: settings.plugins), scheme: settings.tls == nil ? "http" : "https"),
+                    filesDirectory: settings.imageFiles)),
             server: settings.tls.map {
                 try .tls(tlsConfiguration: APITLS.configuration(certificate: $0.certificate, key: $0.key))
             }

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import LunaAPI
+import LunaBoot
 import LunaModel
 import LunaRuntime
 import NIOCore
@@ -16,6 +17,15 @@ struct APIHarness {
     let controller: Controller
     let tokens: TokenAuthority
     let directory: String
+
+    /// The shipped templates and plugins; image files in the data directory's `files`.
+    var boot: BootSetup {
+        BootSetup(
+            renderer: BootRenderer(
+                templates: TemplateLibrary(directory: Self.root.appendingPathComponent("Templates").path),
+                plugins: PluginLibrary(directory: Self.root.appendingPathComponent("Plugins").path)),
+            filesDirectory: directory + "/files")
+    }
 
     /// The shipped bootstrap.ini seeds one controller, `controller`. Any other `name` runs on
     /// the data that one seeded (a data directory moved to a host the views do not name).
@@ -33,7 +43,7 @@ struct APIHarness {
     }
 
     func run(_ body: @escaping @Sendable (Client) async throws -> Void) async throws {
-        let app = Application(router: LunaApplication.router(controller: controller, tokens: tokens))
+        let app = Application(router: LunaApplication.router(controller: controller, tokens: tokens, boot: boot))
         try await app.test(.router) { client in
             let token = try await client.execute(
                 uri: "/token", method: .post, body: ByteBuffer(string: #"{"username":"luna","password":"luna"}"#)
@@ -53,6 +63,8 @@ struct APIHarness {
         struct Reply {
             var status: HTTPResponse.Status
             var body: JSONValue?
+            var text = ""
+            var headers = HTTPFields()
             var message: String { body?["message"]?.stringValue ?? "" }
         }
 
@@ -60,20 +72,27 @@ struct APIHarness {
             try await send(uri, .get, nil, token: token)
         }
 
-        func post(_ uri: String, _ body: JSONValue) async throws -> Reply {
-            try await send(uri, .post, body.canonicalText)
+        func post(_ uri: String, _ body: JSONValue, token: String? = nil) async throws -> Reply {
+            try await send(uri, .post, body.canonicalText, token: token)
         }
 
         func post(_ uri: String, raw: String) async throws -> Reply {
             try await send(uri, .post, raw)
         }
 
-        func send(_ uri: String, _ method: HTTPRequest.Method, _ body: String?, token: String? = nil) async throws -> Reply {
-            var headers = HTTPFields()
-            headers[HTTPField.Name("x-access-tokens")!] = token ?? self.token
+        /// Sends with the admin token, or `token` (an empty one sends none).
+        func send(
+            _ uri: String, _ method: HTTPRequest.Method, _ body: String?, token: String? = nil, headers extra: HTTPFields = [:]
+        ) async throws -> Reply {
+            var headers = extra
+            let token = token ?? self.token
+            if !token.isEmpty { headers[HTTPField.Name("x-access-tokens")!] = token }
             return try await client.execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
             {
-                Reply(status: $0.status, body: try? JSONParser.parse(Array($0.body.readableBytesView)))
+                let bytes = Array($0.body.readableBytesView)
+                return Reply(
+                    status: $0.status, body: try? JSONParser.parse(bytes), text: String(decoding: bytes, as: UTF8.self),
+                    headers: $0.headers)
             }
         }
     }

@@ -28,7 +28,7 @@ struct OpenAPIRouterTests {
 
     @Test func theRouterServesExactlyWhatTheSpecDescribes() async throws {
         let harness = try await APIHarness.make()
-        let router = LunaApplication.router(controller: harness.controller, tokens: harness.tokens)
+        let router = LunaApplication.router(controller: harness.controller, tokens: harness.tokens, boot: harness.boot)
         let served = Set(router.routes.map { "\($0.method.rawValue) \(Self.shape("\($0.path)"))" })
         let specified = try Self.specified()
         #expect(served.subtracting(specified).sorted() == [], "served but not in Specs/openapi.yaml")

@@ -149,7 +149,7 @@ struct NodeIntentTests {
     }
 
     @Test(arguments: [
-        "52:54:00:ab:cd", "52:54:00:ab:cd:ef:01", "5254.00ab.cdef", "52:54:00:ab:cd:eg", "525400abcdef", "52:54:0:ab:cd:ef",
+        "52:54:00:ab:cd", "52:54:00:ab:cd:ef:01", "5254.00ab.cde", "52:54:00:ab:cd:eg", "525400abcde", "52:54:0:ab:cd:ef",
     ])
     func malformedMacsAreRefused(mac: String) {
         let error = Harness.refused(

@@ -177,7 +177,7 @@ struct RollbackTests {
             "Secret.group.update", "Secret.group.clone", "Secret.group.delete", "Cluster.master",
             "Cloud.update", "Cloud.delete", "Route.update", "Route.delete", "Route.couple", "Route.decouple",
             "DNS.update", "DNS.delete", "Cluster.import", "OSUser.update", "OSUser.delete", "OSGroup.update",
-            "OSGroup.delete",
+            "OSGroup.delete", "Node.discover", "Node.installState", "Node.registerTPM", "Plugin.put", "Plugin.delete",
         ]
         #expect(Set(IntentRegistry.current.handlers.keys) == Set(expected))
         // Cluster.update 2: controllers inside the cluster; 3: luna2's controller forms.

@@ -150,13 +150,17 @@ final class LunadProcess: @unchecked Sendable {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    /// A copy of the shipped luna.ini at `path`, with lines replaced, and its bootstrap file
-    /// named by its full path (the copy lives elsewhere).
+    /// A copy of the shipped luna.ini at `path`, with lines replaced, and its bootstrap file,
+    /// templates and plugins named by their full paths (the copy lives elsewhere).
     static func writeConfig(_ path: String, replacing changes: [String: String] = [:]) throws -> String {
         var text = try String(contentsOf: root.appendingPathComponent("Config/luna.ini"), encoding: .utf8)
         for (old, new) in changes { text = text.replacingOccurrences(of: old, with: new) }
         text = text.replacingOccurrences(
             of: "BOOTSTRAP = bootstrap.ini", with: "BOOTSTRAP = " + root.appendingPathComponent("Config/bootstrap.ini").path)
+        for folder in ["Templates", "Plugins"] {
+            text = text.replacingOccurrences(
+                of: "DIRECTORY = ../\(folder)", with: "DIRECTORY = " + root.appendingPathComponent(folder).path)
+        }
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }

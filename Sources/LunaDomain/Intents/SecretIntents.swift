@@ -3,7 +3,7 @@ import LunaModel
 /// Per-node and per-group secrets: files written onto a node at install time. Their
 /// content is sealed with the cluster key before the event is written.
 enum SecretIntents {
-    static let schema = FieldSchema(kind: "secret", fields: ["name": .name(.object), "content": .secret, "path": .text])
+    static let schema = FieldSchema(kind: "secret", fields: ["name": .name(.object), "content": .secret, "path": .absolutePath])
 
     static let all: [IntentHandler] = [Table.node, .group].flatMap(handlers)
 

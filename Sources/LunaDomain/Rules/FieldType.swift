@@ -23,6 +23,8 @@ public enum FieldType: Sendable {
     case cidr(IPAddress.Family)
     /// A secret: sealed before the event is written.
     case secret
+    /// Where a file goes on an installed node: absolute, with no `..` step.
+    case absolutePath
 }
 
 /// A request body checked field by field against a schema.
@@ -111,6 +113,16 @@ public struct FieldSchema: Sendable {
         case .name(let pattern):
             try pattern.check(text, field: field)
             return text
+        case .absolutePath:
+            let steps = text.split(separator: "/")
+            guard text.hasPrefix("/"), !steps.contains(".."), !steps.isEmpty,
+                text.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F })
+            else {
+                throw .invalid(
+                    "Invalid request: field \(field) with content '\(text)' must be an absolute file path without '..', like /etc/munge/munge.key"
+                )
+            }
+            return text
         case .reference(let table):
             try pattern(of: table).check(text, field: field)
             return text
@@ -179,14 +191,28 @@ public struct FieldSchema: Sendable {
 }
 
 /// MAC addresses are stored lowercase and colon-separated, whatever form they came in.
-enum MACAddress {
-    static func normalize(_ text: String, field: String) throws(LunaError) -> String {
-        let octets = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == ":" || $0 == "-" })
-        let valid =
-            octets.count == 6
-            && octets.allSatisfy { octet in octet.count == 2 && octet.allSatisfy { $0.isASCII && $0.isHexDigit } }
-        guard valid else {
+/// MAC addresses in every common form — `52:54:00:12:34:56`, `52-54-00-12-34-56`,
+/// `5254.0012.3456`, `525400123456`, any case — stored lowercase with colons.
+public enum MACAddress {
+    public static func normalize(_ text: String, field: String) throws(LunaError) -> String {
+        guard let mac = parse(text) else {
             throw .invalid("Invalid request: field \(field) with content '\(text)' is not a MAC address like 52:54:00:12:34:56")
+        }
+        return mac
+    }
+
+    public static func parse(_ text: String) -> String? {
+        let groups = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == ":" || $0 == "-" || $0 == "." })
+        let sizes = groups.map(\.count)
+        guard sizes == Array(repeating: 2, count: 6) || sizes == [4, 4, 4] || sizes == [12] else { return nil }
+        let digits = groups.joined()
+        guard digits.allSatisfy({ $0.isASCII && $0.isHexDigit }) else { return nil }
+        var octets: [String] = []
+        var index = digits.startIndex
+        while index < digits.endIndex {
+            let next = digits.index(index, offsetBy: 2)
+            octets.append(String(digits[index..<next]))
+            index = next
         }
         return octets.joined(separator: ":").lowercased()
     }

@@ -27,6 +27,8 @@ public enum Table: String, CaseIterable, Sendable, Comparable {
     /// Operating-system accounts and groups for the nodes (luna2's osuser/osgroup).
     case osuser
     case osgroup
+    /// A site's own plugin files, keyed by their path under Plugins/ (`boot/network/redhat9.sh`).
+    case plugin
 
     public static func < (lhs: Table, rhs: Table) -> Bool { lhs.rawValue < rhs.rawValue }
 }

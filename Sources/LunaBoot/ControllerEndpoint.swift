@@ -1,0 +1,31 @@
+import LunaDomain
+import LunaModel
+
+/// Where nodes reach the controllers: the beacon controller's address and API port,
+/// written as URLs want it (`[addr]` for IPv6).
+public struct ControllerEndpoint: Sendable, Equatable {
+    public let address: String
+    public let port: Int
+    public let scheme: String
+
+    /// Read from the views; `scheme` is this controller's API protocol (http or https).
+    public init(state: ClusterState, scheme: String) throws(BootFailure) {
+        let beacon =
+            state.keys(.controller).first { state.row(.controller, $0)?["beacon"] == .bool(true) }
+            ?? state.keys(.controller).first
+        guard let name = beacon, let row = state.row(.controller, name) else {
+            throw BootFailure("the cluster has no controller: add one before booting nodes")
+        }
+        guard let address = row["ipaddress"]?.stringValue ?? row["ipaddress_ipv6"]?.stringValue else {
+            throw BootFailure("controller \(name) has no IP address: nodes cannot reach it")
+        }
+        self.address = address
+        if case .int(let port)? = row["serverport"] { self.port = port } else { self.port = 7050 }
+        self.scheme = scheme
+    }
+
+    /// `10.141.255.254` or `[fd00::1]`.
+    public var host: String { address.contains(":") ? "[\(address)]" : address }
+
+    public var url: String { "\(scheme)://\(host):\(port)" }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import Synchronization
+
+/// Files read once and kept, each read again when its size, modification time or inode
+/// changes on disk: an edited template or plugin takes effect on the next request,
+/// without a restart and without reading the file for every request.
+final class WatchedFiles<Value: Sendable>: Sendable {
+    struct Fingerprint: Equatable {
+        var size: Int64
+        var modified: timespec
+        var inode: UInt64
+
+        static func == (lhs: Fingerprint, rhs: Fingerprint) -> Bool {
+            lhs.size == rhs.size && lhs.inode == rhs.inode && lhs.modified.tv_sec == rhs.modified.tv_sec
+                && lhs.modified.tv_nsec == rhs.modified.tv_nsec
+        }
+    }
+
+    private let entries = Mutex<[String: (fingerprint: Fingerprint, value: Value)]>([:])
+    private let parse: @Sendable (String, String) -> Value
+
+    /// `parse` turns a file's path and text into the kept value.
+    init(parse: @escaping @Sendable (String, String) -> Value) {
+        self.parse = parse
+    }
+
+    /// The value of the file at `path`, or nil when there is no readable regular file.
+    func value(at path: String) -> Value? {
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            entries.withLock { _ = $0.removeValue(forKey: path) }
+            return nil
+        }
+        let fingerprint = Fingerprint(size: Int64(info.st_size), modified: info.st_mtim, inode: UInt64(info.st_ino))
+        if let known = entries.withLock({ $0[path] }), known.fingerprint == fingerprint { return known.value }
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            return nil
+        }
+        let value = parse(path, text)
+        entries.withLock { $0[path] = (fingerprint, value) }
+        return value
+    }
+}
