@@ -84,6 +84,7 @@ let package = Package(
             dependencies: [
                 "LunaModel", "LunaLog", "LunaDomain", "LunaStore", "LunaReplication", "LunaTransport", "LunaBoot",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(
@@ -130,7 +131,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "LunaDomainTests", dependencies: ["LunaDomain", "LunaModel"]),
-        .testTarget(name: "LunaBootTests", dependencies: ["LunaBoot", "LunaDomain", "LunaModel"]),
+        .testTarget(name: "LunaBootTests", dependencies: ["LunaBoot", "LunaDomain", "LunaModel", "LunaRuntime"]),
         .testTarget(name: "LunaLogTests", dependencies: ["LunaLog", "LunaModel"]),
         .target(name: "LunaTestSupport", path: "Tests/LunaTestSupport"),
         .testTarget(
@@ -150,6 +151,7 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(

@@ -55,7 +55,7 @@ enum BootRoutes {
         groups.anyNode.get("/boot/roles/:role") { _, context in
             await answer { () throws(LunaError) in
                 let role = try context.checked("role", as: .object)
-                guard let found = await booting.controller.read({ renderer.role(role, state: $0) }) else {
+                guard let found = renderer.role(role, state: await booting.state()) else {
                     throw .notFound("Role \(role) has no plugin and there is no boot/roles/default.sh")
                 }
                 return Responses.json([
@@ -70,7 +70,7 @@ enum BootRoutes {
         groups.anyNode.get("/boot/scripts/:script") { _, context in
             await answer { () throws(LunaError) in
                 let name = try context.checked("script", as: .object)
-                guard let parts = await booting.controller.read({ renderer.script(name, state: $0) }) else {
+                guard let parts = renderer.script(name, state: await booting.state()) else {
                     throw .notFound("Script \(name) has no plugin and there is no boot/scripts/default.sh")
                 }
                 return Responses.json(["script": [name: .object(parts.mapValues { .string(Base64Text.encode($0)) })]])

@@ -60,7 +60,7 @@ enum FileRoutes {
     }
 
     /// Large reads keep the disk and the socket busy with few wake-ups.
-    static let chunkLength = 1 << 20
+    static let chunkLength = 4 << 20
 
     /// One plain name in the folder: no `/`, no leading dot (so never `..`).
     static func isServable(_ name: String) -> Bool {

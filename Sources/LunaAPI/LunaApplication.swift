@@ -23,7 +23,7 @@ public enum LunaApplication {
         HARoutes.add(to: groups, controller: controller)
         ClusterStatusRoutes.add(to: groups, controller: controller)
         MonitorRoutes.add(to: groups, controller: controller)
-        let booting = NodeBooting(controller: controller, renderer: boot.renderer)
+        let booting = NodeBooting(controller: controller, renderer: boot.renderer, hooks: boot.hooks)
         BootRoutes.add(to: groups, booting: booting, tokens: tokens)
         NodeAuthRoutes.add(to: groups, booting: booting, tokens: tokens)
         NodeStateRoutes.add(to: groups, booting: booting)

@@ -11,6 +11,9 @@ public struct BootRenderer: Sendable {
     /// This controller's API protocol (`http` or `https`) and whether nodes check its certificate.
     public let scheme: String
     public let verifyCertificate: Bool
+    let menus = RenderMemo(capacity: 8)
+    /// Boot scripts are a few hundred bytes: one for every node of a large cluster fits.
+    let nodeBoots = RenderMemo(capacity: 16384)
 
     public init(templates: TemplateLibrary, plugins: PluginLibrary, scheme: String = "http", verifyCertificate: Bool = false) {
         self.templates = templates
@@ -30,13 +33,20 @@ public struct BootRenderer: Sendable {
         var context: [String: any Sendable] = [
             "LUNA_URL": endpoint.url, "CLUSTER": clusterName(state), "NICS": (0..<8).map(String.init),
         ]
-        if !short {
-            let nodes = state.keys(.node).sorted()
-            context["NODES"] = nodes
-            context["UNASSIGNED"] = nodes.filter { !hasMAC($0, state: state) }
-            context["GROUPS"] = state.keys(.group).sorted()
-        }
-        return try templates.render(short ? "boot-menu-short.ipxe" : "boot-menu.ipxe", context)
+        let name = short ? "boot-menu-short.ipxe" : "boot-menu.ipxe"
+        guard !short else { return try templates.render(name, context) }
+        let nodes = state.keys(.node).sorted()
+        let unassigned = nodes.filter { !hasMAC($0, state: state) }
+        let groups = state.keys(.group).sorted()
+        context["NODES"] = nodes
+        context["UNASSIGNED"] = unassigned
+        context["GROUPS"] = groups
+        let source = try templates.source(name).key
+        let key = [
+            source, endpoint.url, clusterName(state), nodes.joined(separator: " "), unassigned.joined(separator: " "),
+            groups.joined(separator: " "),
+        ].joined(separator: "\u{0}")
+        return try menus.text(for: key) { () throws(LunaError) in try templates.render(name, context) }
     }
 
     /// `/boot/disk`: boot the local disk.
@@ -60,7 +70,9 @@ public struct BootRenderer: Sendable {
     /// disk when the node does not netboot; the failure script when a value is missing.
     public func nodeBoot(_ name: String, state: ClusterState) throws(LunaError) -> String {
         switch Result(catching: { () throws(BootFailure) in try nodeBootContext(name, state: state) }) {
-        case .success(let (template, context)): return try templates.render(template, context)
+        case .success(let (template, context)):
+            let key = try templates.source(template).key + context.keys.sorted().map { "\u{0}\($0)=\(context[$0]!)" }.joined()
+            return try nodeBoots.text(for: key) { () throws(LunaError) in try templates.render(template, context) }
         case .failure(let failure): return try failed(failure.reason, state: state)
         }
     }
@@ -98,10 +110,13 @@ public struct BootRenderer: Sendable {
             context["LUNA_FILES_URL"] = "\(endpoint.url)/files"
             context["LUNA_TOKEN"] = token
             context["LUNA_VERIFYCERT"] = verifyCertificate ? "yes" : "no"
-            return (plan.assembly.assemble(template), context)
+            return (plan.assembly, context)
         }
         switch planned {
-        case .success(let (source, context)): return .success(try templates.render(source: source, name: "install.sh", context))
+        case .success(let (assembly, context)):
+            let key = ([template.key] + assembly.sources).joined(separator: "|")
+            return .success(
+                try templates.render(key: key, name: "install.sh", source: { assembly.assemble(template.text) }, context))
         case .failure(let failure): return .failure(failure)
         }
     }

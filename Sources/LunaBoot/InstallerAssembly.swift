@@ -8,6 +8,9 @@ struct InstallerAssembly {
     var segments: [String: String] = [:]
     /// Provision methods in order, with their `fetch` segment.
     var fetchers: [(method: String, body: String)] = []
+    /// The identities of the plugins the segments came from, in order: with the
+    /// template's, the key of the assembled text.
+    var sources: [String] = []
 
     func assemble(_ template: String) -> String {
         var lines: [Substring] = []

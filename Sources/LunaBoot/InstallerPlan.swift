@@ -23,6 +23,7 @@ struct InstallerPlan {
             guard let found = plugins.find(category, levels: levels, release: release, site: site) else {
                 throw BootFailure("no \(category) plugin for node \(node.name), not even \(category)/default.sh")
             }
+            assembly.sources.append(found.identity)
             return found
         }
         // Provision methods: primary then fallback, each once.
@@ -34,6 +35,7 @@ struct InstallerPlan {
         }
         guard !methods.isEmpty else { throw BootFailure("provision_method has no value. Node \(node.name) cannot boot") }
         for method in methods {
+            assembly.sources.append(method)
             let provision = try plugin("boot/provision", [method])
             assembly.fetchers.append((method.replacingDashes, provision.segment("fetch") ?? "return 1"))
         }
@@ -46,27 +48,30 @@ struct InstallerPlan {
             assembly.segments["SCRIPT \(part.uppercased())"] = scripts.segment(part)
         }
         let setupBMC = node.flag("setupbmc")
+        assembly.sources.append(setupBMC ? "bmc" : "no bmc")
         if setupBMC {
             assembly.segments["BMC"] = try plugin("boot/bmc", [node.name, node.group]).segment("config")
             context["BMC"] = try BMCFacts(node: node, state: state, unseal: unseal).context
         }
         let roles = Self.words(node.setting("roles"))
-        var roleFiles: [[String: any Sendable]] = []
+        var roleFiles: [TemplateRecord] = []
         for role in roles {
             let found = try plugin("boot/roles", [role])
-            roleFiles.append([
-                "name": role, "unit": (found.segment("unit") ?? "").replacingOccurrences(of: "ROLE", with: role),
-                "script": found.segment("script") ?? "",
-            ])
+            roleFiles.append(
+                TemplateRecord([
+                    "name": role, "unit": (found.segment("unit") ?? "").replacingOccurrences(of: "ROLE", with: role),
+                    "script": found.segment("script") ?? "",
+                ]))
         }
-        var extraScripts: [[String: any Sendable]] = []
+        var extraScripts: [TemplateRecord] = []
         for name in Self.words(node.setting("scripts")) {
             guard let found = plugins.find("boot/scripts", levels: [name], site: site), found.origin.hasSuffix("/\(name).sh")
             else {
                 throw BootFailure("script \(name) of node \(node.name) has no plugin boot/scripts/\(name).sh")
             }
-            extraScripts.append(
-                ["name": name].merging(["prescript", "partscript", "postscript"].map { ($0, found.segment($0) ?? "") }) { $1 })
+            var fields: [String: any Sendable] = ["name": name]
+            for part in ["prescript", "partscript", "postscript"] { fields[part] = found.segment(part) ?? "" }
+            extraScripts.append(TemplateRecord(fields))
         }
         let interfaces = InterfaceFacts.all(of: node, state: state)
         context.merge(

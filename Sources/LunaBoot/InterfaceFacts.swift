@@ -86,13 +86,13 @@ public struct InterfaceFacts: Sendable {
     }
 
     /// The template's view of it: `NIC_*` values by their lowercase names.
-    var context: [String: any Sendable] {
-        [
+    var context: TemplateRecord {
+        TemplateRecord([
             "name": name, "mac": mac, "type": type, "ipv4": ipv4, "prefix4": prefix4, "netmask4": netmask4,
             "gateway4": gateway4, "ipv6": ipv6, "prefix6": prefix6, "gateway6": gateway6, "dhcp": dhcp ? "yes" : "no",
             "mtu": mtu, "vlanid": vlanID, "vlan_parent": vlanParent, "bond_mode": bondMode, "bond_slaves": bondSlaves,
             "options": options, "network": network, "zone": zone, "dns_servers": dnsServers, "dns_search": dnsSearch,
             "default_route": provisioning ? "yes" : "no", "provisioning": provisioning,
-        ]
+        ])
     }
 }

@@ -6,9 +6,13 @@ public struct PluginFile: Sendable, Equatable {
     /// Where it was found, for messages: `shipped:boot/network/redhat9.sh` or `site:…`.
     public let origin: String
     public let segments: [String: String]
+    /// Short and different for every content the plugin had: where it was found and which
+    /// reading of the file (or, for a site plugin, of the row) it is.
+    public internal(set) var identity: String
 
-    public init(origin: String, text: String) {
+    public init(origin: String, text: String, identity: String? = nil) {
         self.origin = origin
+        self.identity = identity ?? origin
         var segments: [String: String] = [:]
         var current: String?
         var lines: [Substring] = []

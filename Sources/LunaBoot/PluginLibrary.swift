@@ -1,3 +1,4 @@
+import Foundation
 import LunaDomain
 import LunaModel
 
@@ -19,9 +20,24 @@ public struct PluginLibrary: Sendable {
         for name in Self.candidates(levels: levels, release: release) {
             let path = "\(category)/\(name).sh"
             if let content = site[path]?["content"]?.stringValue {
-                return PluginFile(origin: "site:\(path)", text: content)
+                return PluginFile(origin: "site:\(path)", text: content, identity: "site:\(path)#\(content.hashValue)")
             }
-            if let file = files.value(at: "\(directory)/\(path)") { return file }
+            if var (file, generation) = files.entry(at: "\(directory)/\(path)") {
+                file.identity = "\(file.origin)#\(generation)"
+                return file
+            }
+        }
+        return nil
+    }
+
+    /// The most specific executable plugin file of `category` (hooks run as programs, so
+    /// a site's must be on disk: its folder, which the controller keeps equal to the log).
+    public func executable(_ category: String, levels: [String?], siteFolder: String?) -> String? {
+        for name in Self.candidates(levels: levels, release: nil) {
+            for folder in [siteFolder, directory].compactMap({ $0 }) {
+                let path = "\(folder)/\(category)/\(name).sh"
+                if FileManager.default.isExecutableFile(atPath: path) { return path }
+            }
         }
         return nil
     }

@@ -4,7 +4,8 @@ import Foundation
 public enum ShellQuote {
     /// One single-quoted word: `it's` becomes `'it'\''s'`.
     public static func word(_ text: String) -> String {
-        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        guard text.utf8.contains(UInt8(ascii: "'")) else { return "'" + text + "'" }
+        return "'" + text.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
     }
 }
 

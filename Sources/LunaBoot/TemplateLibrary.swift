@@ -5,7 +5,8 @@ import Synchronization
 
 /// The templates in `Templates/`, rendered with Stencil. A template's text is re-read
 /// when its file changes; each distinct text (an installer differs by the plugins
-/// injected into it) is compiled once and kept.
+/// injected into it) is compiled once and kept, under a short key that names what the
+/// text was made of (hashing the text itself costs more than rendering it).
 public final class TemplateLibrary: Sendable {
     public let directory: String
     private let sources: WatchedFiles<String>
@@ -18,47 +19,52 @@ public final class TemplateLibrary: Sendable {
     public init(directory: String) {
         self.directory = directory
         sources = WatchedFiles { _, text in text }
-        environment = EnvironmentBox(Stencil.Environment(extensions: [Self.filters()], trimBehaviour: .smart))
+        // No trimming around tags: Stencil trims with a regular expression on every render,
+        // which costs more than the rest of an installer's rendering. Scripts keep blank lines.
+        environment = EnvironmentBox(Stencil.Environment(extensions: [Self.filters()]))
     }
 
-    /// The text of `Templates/<name>`.
-    public func source(_ name: String) throws(LunaError) -> String {
-        guard let text = sources.value(at: "\(directory)/\(name)") else {
+    /// The text of `Templates/<name>` and a key that changes when the file does.
+    public func source(_ name: String) throws(LunaError) -> (text: String, key: String) {
+        guard let (text, generation) = sources.entry(at: "\(directory)/\(name)") else {
             throw LunaError(.unavailable, "Service unavailable: template \(directory)/\(name) cannot be read")
         }
-        return text
+        return (text, "\(name)#\(generation)")
     }
 
     /// Renders `Templates/<name>`.
     public func render(_ name: String, _ context: [String: any Sendable]) throws(LunaError) -> String {
-        try render(source: source(name), name: name, context)
+        let (text, key) = try source(name)
+        return try render(key: key, name: name, source: { text }, context)
     }
 
-    /// Renders a template's text, assembled from `name` (for messages).
-    public func render(source: String, name: String, _ context: [String: any Sendable]) throws(LunaError) -> String {
-        let template = try compile(source, name: name)
+    /// Renders a text made from template `name` (for messages), known by `key`: `source`
+    /// is asked for the text only when that key is not compiled yet.
+    public func render(
+        key: String, name: String, source: () -> String, _ context: [String: any Sendable]
+    ) throws(LunaError) -> String {
+        let template = try compile(key: key, source, name: name)
         do {
-            return try template.template.render(context)
+            return try renderNodes(template.nodes, Context(dictionary: context, environment: environment.environment))
         } catch {
             throw LunaError(.unavailable, "Service unavailable: template \(name) failed to render: \(error)")
         }
     }
 
-    private func compile(_ source: String, name: String) throws(LunaError) -> CompiledTemplate {
-        if let known = compiled.withLock({ $0[source] }) { return known }
-        let template: Template
+    private func compile(key: String, _ source: () -> String, name: String) throws(LunaError) -> CompiledTemplate {
+        if let known = compiled.withLock({ $0[key] }) { return known }
+        let nodes: [NodeType]
         do {
-            template = environment.environment.templateClass.init(
-                templateString: source, environment: environment.environment, name: name)
-            // Stencil parses lazily on first render; a syntax error must surface here.
-            _ = try template.render([:])
+            // Stencil's own Template parses its tokens again on every render: parse once here.
+            let template = Template(templateString: source(), environment: environment.environment, name: name)
+            nodes = try TokenParser(tokens: template.tokens, environment: environment.environment).parse()
         } catch {
             throw LunaError(.unavailable, "Service unavailable: template \(name) does not parse: \(error)")
         }
-        let entry = CompiledTemplate(template: template)
+        let entry = CompiledTemplate(nodes: nodes)
         compiled.withLock { cache in
             if cache.count >= Self.capacity { cache.removeAll() }
-            cache[source] = entry
+            cache[key] = entry
         }
         return entry
     }
@@ -67,12 +73,21 @@ public final class TemplateLibrary: Sendable {
     /// `b64decode`: luna2 stores scripts base64-encoded; text that is not is kept.
     /// `b64encode`: file contents carried inside a script, whatever they hold.
     /// `json`: a value as a JSON string literal.
+    /// A value as text; strings (nearly every value) without a dynamic cast to describe them.
+    static func text(_ value: Any?) -> String {
+        switch value {
+        case let text as String: text
+        case nil: ""
+        case let other?: "\(other)"
+        }
+    }
+
     static func filters() -> Extension {
         let filters = Extension()
-        filters.registerFilter("shell") { value in ShellQuote.word(value.map { "\($0)" } ?? "") }
-        filters.registerFilter("b64decode") { value in Base64Text.decode(value.map { "\($0)" } ?? "") }
-        filters.registerFilter("json") { value in JSONValue.string(value.map { "\($0)" } ?? "").canonicalText }
-        filters.registerFilter("b64encode") { value in Data((value.map { "\($0)" } ?? "").utf8).base64EncodedString() }
+        filters.registerFilter("shell") { value in ShellQuote.word(text(value)) }
+        filters.registerFilter("b64decode") { value in Base64Text.decode(text(value)) }
+        filters.registerFilter("json") { value in JSONValue.string(text(value)).canonicalText }
+        filters.registerFilter("b64encode") { value in Data(text(value).utf8).base64EncodedString() }
         return filters
     }
 }
@@ -80,10 +95,10 @@ public final class TemplateLibrary: Sendable {
 /// A parsed template. Stencil's nodes are not changed by rendering (each render has its
 /// own context), so one parsed template serves concurrent requests.
 final class CompiledTemplate: @unchecked Sendable {
-    let template: Template
+    let nodes: [NodeType]
 
-    init(template: Template) {
-        self.template = template
+    init(nodes: [NodeType]) {
+        self.nodes = nodes
     }
 }
 

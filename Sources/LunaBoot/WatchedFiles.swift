@@ -16,7 +16,8 @@ final class WatchedFiles<Value: Sendable>: Sendable {
         }
     }
 
-    private let entries = Mutex<[String: (fingerprint: Fingerprint, value: Value)]>([:])
+    private let entries = Mutex<(files: [String: (fingerprint: Fingerprint, value: Value, generation: Int)], reads: Int)>(
+        ([:], 0))
     private let parse: @Sendable (String, String) -> Value
 
     /// `parse` turns a file's path and text into the kept value.
@@ -26,18 +27,30 @@ final class WatchedFiles<Value: Sendable>: Sendable {
 
     /// The value of the file at `path`, or nil when there is no readable regular file.
     func value(at path: String) -> Value? {
+        entry(at: path)?.value
+    }
+
+    /// The value and its generation: a number that changes whenever the file is read
+    /// anew, so a short key can stand for the file's content.
+    func entry(at path: String) -> (value: Value, generation: Int)? {
         var info = stat()
         guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
-            entries.withLock { _ = $0.removeValue(forKey: path) }
+            entries.withLock { _ = $0.files.removeValue(forKey: path) }
             return nil
         }
         let fingerprint = Fingerprint(size: Int64(info.st_size), modified: info.st_mtim, inode: UInt64(info.st_ino))
-        if let known = entries.withLock({ $0[path] }), known.fingerprint == fingerprint { return known.value }
+        if let known = entries.withLock({ $0.files[path] }), known.fingerprint == fingerprint {
+            return (known.value, known.generation)
+        }
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             return nil
         }
         let value = parse(path, text)
-        entries.withLock { $0[path] = (fingerprint, value) }
-        return value
+        let generation = entries.withLock { entries in
+            entries.reads += 1
+            entries.files[path] = (fingerprint, value, entries.reads)
+            return entries.reads
+        }
+        return (value, generation)
     }
 }

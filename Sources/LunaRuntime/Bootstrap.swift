@@ -105,6 +105,11 @@ public struct Bootstrap {
         var interfaces: [JSONValue] = [.object(["interface": .string("BOOTIF"), "network": .string(clusterNetwork)])]
         if let bmc = networkFor["bmc"] { interfaces.append(.object(["interface": .string("BMC"), "network": .string(bmc)])) }
         var groupBody: Row = ["osimage": .string(image), "netboot": .bool(true), "interfaces": .array(interfaces)]
+        // The group's install scripts as luna2 keeps them (base64); the shipped file's make
+        // a diskless node: root on tmpfs.
+        for key in ["PRESCRIPT", "PARTSCRIPT", "POSTSCRIPT"] {
+            if let script = ini.value("GROUPS", key), !script.isEmpty { groupBody[key.lowercased()] = .string(script) }
+        }
         if networkFor["bmc"] != nil {
             groupBody["bmcsetupname"] = .string(bmcsetup)
             groupBody["setupbmc"] = .bool(true)

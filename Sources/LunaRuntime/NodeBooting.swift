@@ -9,10 +9,12 @@ import LunaModel
 public struct NodeBooting: Sendable {
     public let controller: Controller
     public let renderer: BootRenderer
+    let hooks: InstallHooks?
 
-    public init(controller: Controller, renderer: BootRenderer) {
+    public init(controller: Controller, renderer: BootRenderer, hooks: InstallHooks? = nil) {
         self.controller = controller
         self.renderer = renderer
+        self.hooks = hooks
     }
 
     /// Who asks: recorded as the actor of the events a boot request writes.
@@ -26,86 +28,97 @@ public struct NodeBooting: Sendable {
         }
     }
 
+    /// The views as they are now. Rendering happens on this copy, outside the controller's
+    /// actor, so renders run side by side and never hold up writes.
+    public func state() async -> ClusterState {
+        await controller.read { $0 }
+    }
+
     public func menu(short: Bool) async throws(LunaError) -> String {
-        let renderer = self.renderer
-        return try await controller.read { state throws(LunaError) in try renderer.menu(state: state, short: short) }
+        try renderer.menu(state: await state(), short: short)
     }
 
     public func disk() async throws(LunaError) -> String {
-        let renderer = self.renderer
-        return try await controller.read { state throws(LunaError) in try renderer.disk(state: state) }
+        try renderer.disk(state: await state())
     }
 
     /// `/boot/search/mac/<mac>`: the node that has the MAC, or the one discovery binds it
     /// to (next free node, a node made on demand), or the script that says there is none.
     public func search(mac text: String, by asker: Asker) async throws(LunaError) -> String {
         let mac = try MACAddress.normalize(text, field: "mac")
-        let found = await controller.read { state in DiscoveryChoice.forMAC(mac, in: state) }
-        return try await boot(found, mac: mac, by: asker)
+        let current = await state()
+        return try await boot(DiscoveryChoice.forMAC(mac, in: current), mac: mac, in: current, by: asker)
     }
 
     /// `/boot/manual/group/<group>/<mac>`: the group's node with this MAC, else its next
     /// free node, else a new one.
     public func manual(group: String, mac text: String, by asker: Asker) async throws(LunaError) -> String {
         let mac = try MACAddress.normalize(text, field: "mac")
-        let found = try await controller.read { state throws(LunaError) in try DiscoveryChoice.inGroup(group, mac: mac, in: state)
-        }
-        return try await boot(found, mac: mac, by: asker)
+        let current = await state()
+        return try await boot(DiscoveryChoice.inGroup(group, mac: mac, in: current), mac: mac, in: current, by: asker)
     }
 
     /// `/boot/manual/hostname/<node>/<mac>`: this node, with the MAC moved to it.
     public func manual(node: String, mac text: String, by asker: Asker) async throws(LunaError) -> String {
         let mac = try MACAddress.normalize(text, field: "mac")
-        let found = try await controller.read { state throws(LunaError) -> DiscoveryChoice in
-            guard state.row(.node, node) != nil else { throw .notFound("Node \(node) not present in database") }
-            return DiscoveryChoice.forMAC(mac, in: state).node == node ? .known(node) : .bind(node)
-        }
-        return try await boot(found, mac: mac, by: asker)
+        let current = await state()
+        guard current.row(.node, node) != nil else { throw .notFound("Node \(node) not present in database") }
+        let found: DiscoveryChoice = DiscoveryChoice.forMAC(mac, in: current).node == node ? .known(node) : .bind(node)
+        return try await boot(found, mac: mac, in: current, by: asker)
     }
 
-    private func boot(_ choice: DiscoveryChoice, mac: String, by asker: Asker) async throws(LunaError) -> String {
-        let renderer = self.renderer
+    /// Records what the choice says (a binding, a new node, a state) and renders the node's
+    /// boot script; `current` is the state the choice was made on.
+    private func boot(_ choice: DiscoveryChoice, mac: String, in current: ClusterState, by asker: Asker) async throws(LunaError)
+        -> String
+    {
         let node: String
         switch choice {
         case .none:
-            return try await controller.read { state throws(LunaError) in try renderer.unknownMAC(mac, state: state) }
+            return try renderer.unknownMAC(mac, state: current)
         case .known(let name):
+            // Nothing changes for a node that is already at discovered: the script comes from the same state.
+            guard current.row(.node, name)?["status"]?.stringValue != "install.discovered" else {
+                return try renderer.nodeBoot(name, state: current)
+            }
             node = name
-            try await record("install.discovered", node: name, by: asker, onlyIfChanged: true)
+            try await record("install.discovered", node: name, by: asker)
         case .bind(let name):
             node = name
             try await submit("Node.discover", name, ["mac": .string(mac), "time": now], by: asker)
+            hooks?.stateChanged(node: name, group: current.row(.node, name)?["group"]?.stringValue, state: "install.discovered")
         case .create(let name, let group):
             node = name
             try await submit("Node.update", name, ["group": .string(group)], by: asker)
             try await submit("Node.discover", name, ["mac": .string(mac), "time": now], by: asker)
+            hooks?.stateChanged(node: name, group: group, state: "install.discovered")
         }
-        return try await controller.read { state throws(LunaError) in try renderer.nodeBoot(node, state: state) }
+        return try renderer.nodeBoot(node, state: await state())
     }
 
     /// `/boot/install/<node>`: the installer, with `token` for the node to use. A rendered
     /// installer moves the node to `install.rendered`.
     public func installer(_ node: String, token: String, by asker: Asker) async throws(LunaError) -> String {
-        let renderer = self.renderer
         let key = controller.key
-        let rendered = try await controller.read { state throws(LunaError) in
-            guard state.row(.node, node) != nil else { throw .notFound("This node does not seem to exist") }
-            return try renderer.installer(node, token: token, state: state, unseal: { key.open($0.stringValue ?? "") })
-        }
+        let current = await state()
+        guard current.row(.node, node) != nil else { throw .notFound("This node does not seem to exist") }
+        let rendered = try renderer.installer(node, token: token, state: current, unseal: { key.open($0.stringValue ?? "") })
         switch rendered {
         case .success(let script):
-            try await record("install.rendered", node: node, by: asker, onlyIfChanged: true)
+            if current.row(.node, node)?["status"]?.stringValue != "install.rendered" {
+                try await record("install.rendered", node: node, by: asker)
+            }
             return script
         case .failure(let failure):
             return try renderer.failedInstaller(node, failure)
         }
     }
 
-    /// A state a node reports, or one the controller sets for it. With `onlyIfChanged`, a
-    /// node already in that state is left as it is: repeating a state is not a change.
-    public func record(_ state: String, node: String, by asker: Asker, onlyIfChanged: Bool = false) async throws(LunaError) {
-        if onlyIfChanged, await controller.read({ $0.row(.node, node)?["status"]?.stringValue }) == state { return }
+    /// A state a node reports, or one the controller sets for it.
+    public func record(_ state: String, node: String, by asker: Asker) async throws(LunaError) {
+        let row = await controller.read { $0.row(.node, node) }
         try await submit("Node.installState", node, ["state": .string(state), "time": now], by: asker)
+        hooks?.stateChanged(node: node, group: row?["group"]?.stringValue, state: state)
     }
 
     /// `/tpm/<node>`: a node proves who it is. The first TPM hash a node presents is

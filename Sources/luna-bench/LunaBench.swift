@@ -5,10 +5,11 @@ import ArgumentParser
 @main
 struct LunaBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "luna-bench", abstract: "Measure Luna's write rate, rebuild speed, memory, replication and REST API.",
+        commandName: "luna-bench",
+        abstract: "Measure Luna's write rate, rebuild speed, memory, replication, REST API and boot routes.",
         subcommands: [
             WritesBenchmark.self, RebuildBenchmark.self, MemoryBenchmark.self, ReplicationBenchmark.self, APIBenchmark.self,
-            AllBenchmarks.self,
+            BootBenchmark.self, AllBenchmarks.self,
         ],
         defaultSubcommand: AllBenchmarks.self)
 }
@@ -22,5 +23,6 @@ struct AllBenchmarks: AsyncParsableCommand {
         try await MemoryBenchmark.parse([]).run()
         try await ReplicationBenchmark.parse([]).run()
         try await APIBenchmark.parse([]).run()
+        try await BootBenchmark.parse([]).run()
     }
 }

@@ -11,6 +11,7 @@ struct WrkRun {
 
     struct Result {
         var requestsPerSecond: Double
+        var p50: String
         var p99: String
         var errors: String?
     }
@@ -42,10 +43,11 @@ struct WrkRun {
             let line = output.split(separator: "\n").first(where: { $0.hasPrefix("Requests/sec:") }),
             let rate = Double(line.split(separator: " ").last ?? "")
         else { throw BenchFailure(description: "wrk failed on \(url): \(output)") }
-        let p99 =
-            output.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("99%") }
-            .map { String($0.split(separator: " ").last ?? "?") } ?? "?"
+        func percentile(_ label: String) -> String {
+            output.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix(label) }
+                .map { String($0.split(separator: " ").last ?? "?") } ?? "?"
+        }
         let errors = output.split(separator: "\n").first { $0.contains("Non-2xx") || $0.contains("Socket errors") }
-        return Result(requestsPerSecond: rate, p99: p99, errors: errors.map(String.init))
+        return Result(requestsPerSecond: rate, p50: percentile("50%"), p99: percentile("99%"), errors: errors.map(String.init))
     }
 }

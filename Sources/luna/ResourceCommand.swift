@@ -30,7 +30,10 @@ struct ResourceCommand<Kind: ResourceKind>: AsyncParsableCommand {
     }
 }
 
-enum NodeKind: ResourceKind { static var resource: Resource { Resources.node } }
+enum NodeKind: ResourceKind {
+    static var resource: Resource { Resources.node }
+    static var extraCommands: [any ParsableCommand.Type] { [NodeStatusCommand.self] }
+}
 enum GroupKind: ResourceKind { static var resource: Resource { Resources.group } }
 enum NetworkKind: ResourceKind {
     static var resource: Resource { Resources.network }

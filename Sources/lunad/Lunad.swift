@@ -74,6 +74,7 @@ struct Lunad: AsyncParsableCommand {
             }
         }
         try FileManager.default.createDirectory(atPath: settings.imageFiles, withIntermediateDirectories: true)
+        let plugins = PluginLibrary(directory: settings.plugins)
         let tokens = await TokenAuthority(
             secret: settings.secretKey, username: settings.username, password: settings.password, lifetime: settings.tokenLifetime
         )
@@ -82,9 +83,10 @@ struct Lunad: AsyncParsableCommand {
                 controller: controller, tokens: tokens,
                 boot: BootSetup(
                     renderer: BootRenderer(
-                        templates: TemplateLibrary(directory: settings.templates),
-                        plugins: PluginLibrary(directory: settings.plugins), scheme: settings.tls == nil ? "http" : "https"),
-                    filesDirectory: settings.imageFiles)),
+                        templates: TemplateLibrary(directory: settings.templates), plugins: plugins,
+                        scheme: settings.tls == nil ? "http" : "https"),
+                    filesDirectory: settings.imageFiles,
+                    hooks: InstallHooks(plugins: plugins, siteFolder: settings.sitePlugins, logger: logger))),
             server: settings.tls.map {
                 try .tls(tlsConfiguration: APITLS.configuration(certificate: $0.certificate, key: $0.key))
             }
@@ -97,6 +99,10 @@ struct Lunad: AsyncParsableCommand {
             },
             logger: logger)
         var services: [any Service] = [api, CompactionService(controller: controller, age: settings.compactAge, logger: logger)]
+        if let folder = settings.sitePlugins {
+            services.append(
+                SitePluginService(mirror: try SitePluginMirror(controller: controller, folder: folder, logger: logger)))
+        }
         if let replication {
             let tls = try PeerTLS(certificates: ClusterCertificates(folder: replication.certificates), controller: settings.name)
             services.append(

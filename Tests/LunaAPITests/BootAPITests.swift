@@ -1,7 +1,11 @@
 import Foundation
 import HTTPTypes
 import JWTKit
+import Logging
+import LunaAPI
+import LunaBoot
 import LunaModel
+import LunaRuntime
 import Testing
 
 @Suite("Boot routes and node authentication")
@@ -171,6 +175,31 @@ struct BootAPITests {
             #expect(try await api.get("/files/..%2Foutside", token: "").status == .badRequest)
             #expect(try await api.get("/files/initrd.img", token: "").status == .serviceUnavailable)
             #expect(try await api.get("/files/unknown", token: "").status == .notFound)
+        }
+    }
+
+    @Test func theInstallHookRunsWhenAStateIsRecorded() async throws {
+        let harness = try await APIHarness.make()
+        let plugins = harness.directory + "/plugins"
+        let record = harness.directory + "/hook.out"
+        try FileManager.default.createDirectory(atPath: plugins + "/hooks/install", withIntermediateDirectories: true)
+        try "#!/bin/sh\necho \"$LUNA_NODE $LUNA_GROUP $LUNA_STATE\" >> \(record)\n".write(
+            toFile: plugins + "/hooks/install/compute-group.sh", atomically: false, encoding: .utf8)
+        try FileManager.default.setAttributes(
+            [.posixPermissions: 0o755], ofItemAtPath: plugins + "/hooks/install/compute-group.sh")
+        let library = PluginLibrary(directory: plugins)
+        let boot = BootSetup(
+            renderer: harness.boot.renderer, filesDirectory: harness.directory + "/files",
+            hooks: InstallHooks(plugins: library, siteFolder: nil, logger: Logger(label: "test")))
+        try await harness.run(boot: boot) { api in
+            let state: JSONValue = ["monitor": ["status": ["node001": ["state": "install.success"]]]]
+            #expect(try await api.post("/monitor/node/node001", state).status == .noContent)
+            var written = ""
+            for _ in 0..<100 where !written.contains("\n") {
+                try await Task.sleep(for: .milliseconds(50))
+                written = (try? String(contentsOfFile: record, encoding: .utf8)) ?? ""
+            }
+            #expect(written == "node001 compute-group install.success\n")
         }
     }
 }

@@ -80,6 +80,7 @@ final class LunadProcess: @unchecked Sendable {
     struct Reply {
         var status: Int
         var body: JSONValue?
+        var text = ""
     }
 
     func get(_ path: String, authenticated: Bool = true) async throws -> Reply {
@@ -101,7 +102,7 @@ final class LunadProcess: @unchecked Sendable {
         let response = try await client.execute(request, timeout: timeout)
         let bytes = try await response.body.collect(upTo: 64 << 20)
         let parsed = bytes.readableBytes == 0 ? nil : try? JSONParser.parse(Array(bytes.readableBytesView))
-        return Reply(status: Int(response.status.code), body: parsed)
+        return Reply(status: Int(response.status.code), body: parsed, text: String(buffer: bytes))
     }
 
     private func login() async throws -> String {
