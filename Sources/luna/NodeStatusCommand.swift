@@ -54,6 +54,6 @@ struct NodeStatusCommand: AsyncParsableCommand {
             let state = entry["state"]?.stringValue.map { String($0.dropFirst(name.count + 1)) } ?? ""
             return [name, state, entry["status"]?.stringValue ?? "", entry["changed"]?.stringValue ?? ""]
         }
-        return TextTable(header: ["node", "state", "status", "changed"], rows: rows, overflow: .truncate)
+        return TextTable(header: ["NODE", "STATE", "STATUS", "CHANGED"], rows: rows, overflow: .truncate)
     }
 }

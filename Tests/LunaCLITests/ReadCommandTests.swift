@@ -110,3 +110,37 @@ struct ReadCommandTests {
         #expect(try cli.luna(["cluster", "status"]).out.hasPrefix("cluster as seen by controller"))
     }
 }
+
+/// `luna node status`: install states reported by nodes, as a table.
+@Suite(.serialized)
+struct NodeStatusCommandTests {
+    @Test func statesShowPerNodeWithTheirTimeAndOnlyTheNodesAsked() async throws {
+        let cli = try await CLIHarness()
+        defer { cli.stop() }
+        let empty = try cli.luna(["node", "status"])
+        #expect(empty.exit == 0 && empty.lines == ["NODE  STATE  STATUS  CHANGED"], "\(empty.out)\(empty.err)")
+        for (node, state) in [("node001", "install.download"), ("node002", "install.success")] {
+            let body = #"{"monitor":{"status":{"\#(node)":{"state":"\#(state)"}}}}"#
+            #expect(try cli.luna(["node", "list"]).exit == 0)
+            let token = try String(contentsOfFile: cli.tokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            let post = Process()
+            post.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+            post.arguments = [
+                "-sf", "-H", "x-access-tokens: \(token)", "-H", "Content-Type: application/json", "-d", body,
+                "\(cli.url)/monitor/node/\(node)",
+            ]
+            try post.run()
+            post.waitUntilExit()
+            #expect(post.terminationStatus == 0)
+        }
+        let all = try cli.luna(["node", "status"])
+        #expect(all.lines.count == 3)
+        #expect(all.lines[1].hasPrefix("node001  install.download") && all.lines[1].contains("200") == false)
+        #expect(all.lines[2].hasPrefix("node002  install.success") && all.lines[2].contains("200"))
+        #expect(all.lines[2].contains(String(Calendar.current.component(.year, from: Date()))))
+        let one = try cli.luna(["node", "status", "node00[2-3]"])
+        #expect(one.lines.count == 2 && one.lines[1].hasPrefix("node002"))
+        let bad = try cli.luna(["node", "status", "node[1-"])
+        #expect(bad.exit == 1 && bad.err.hasPrefix("luna: "))
+    }
+}
