@@ -202,4 +202,62 @@ struct BootAPITests {
             #expect(written == "node001 compute-group install.success\n")
         }
     }
+
+    @Test func withClusterSecurityANodeWithoutATPMNeedsItsNodeSecret() async throws {
+        let harness = try await APIHarness.make()
+        try await harness.run { api in
+            #expect(try await api.post("/config/cluster", ["config": ["cluster": ["security": true]]]).status == .noContent)
+            let none = try await Self.nodeToken(api, "node001")
+            #expect(
+                none.status == .forbidden
+                    && none.message.contains("give node node001 a TPM or a node secret named luna-node-secret"))
+            let secret: JSONValue = [
+                "config": [
+                    "secrets": [
+                        "node": ["node001": [["name": "luna-node-secret", "content": "s3cret", "path": "/etc/luna/node.secret"]]]
+                    ]
+                ]
+            ]
+            #expect(try await api.post("/config/secrets/node/node001", secret).status == .created)
+            var body = Self.login.objectValue!
+            body["node_secret"] = "wrong"
+            let wrong = try await api.post("/tpm/node001", .object(body), token: "")
+            #expect(wrong.status == .forbidden && wrong.message == "invalid node secret for node node001")
+            body["node_secret"] = "s3cret"
+            #expect(try await api.post("/tpm/node001", .object(body), token: "").status == .ok)
+            #expect(try await Self.nodeToken(api, "node002", hash: Self.hash).status == .ok, "a TPM is enough")
+        }
+    }
+
+    @Test func rolesScriptsSwitchRecipesAndKickstartAreServed() async throws {
+        let harness = try await APIHarness.make()
+        try await harness.run { api in
+            try await Self.prepare(api)
+            let token = try #require(try await Self.nodeToken(api, "node001").body?["token"]?.stringValue)
+            let role = try await api.get("/boot/roles/slurm", token: token).body?["role"]?["slurm"]
+            let unit = try #require(role?["unit"]?.stringValue.flatMap { Data(base64Encoded: $0) })
+            #expect(String(decoding: unit, as: UTF8.self).contains("/usr/local/roles/slurm"))
+            let scripts = try await api.get("/boot/scripts/diskfull", token: token).body?["script"]?["diskfull"]
+            let part = try #require(scripts?["partscript"]?.stringValue.flatMap { Data(base64Encoded: $0) })
+            #expect(String(decoding: part, as: UTF8.self).contains("mkfs"))
+            #expect(
+                try await api.post("/config/switch/switch01", envelope("switch", "switch01", ["comment": "top"])).status
+                    == .created)
+            let recipe = try await api.get("/boot/switch/switch01", token: "")
+            #expect(
+                recipe.body?["ztp"]?["03-provisioning-script"]?["plugin"]?["url"]
+                    == "http://10.141.255.254:7050/boot/switch/switch01/commands")
+            #expect(try await api.get("/boot/switch/switch01/commands", token: "").text.contains("hostname switch01"))
+            #expect(try await api.get("/boot/switch/nosuch", token: "").status == .notFound)
+            let image = envelope("osimage", "compute-image", ["imagefile": "kickstart", "path": "http://mirror/rocky/9"])
+            #expect(try await api.post("/config/osimage/compute-image", image).status == .noContent)
+            let kickstart = try await api.get("/kickstart/install/node001", token: "")
+            #expect(
+                kickstart.text.contains("url --url=http://mirror/rocky/9")
+                    && kickstart.text.contains("network --device=52:54:00:00:00:01"))
+            #expect(
+                try await api.get("/boot/search/mac/52:54:00:00:00:01", token: "").text.contains(
+                    "inst.ks=http://10.141.255.254:7050/kickstart/install/node001"))
+        }
+    }
 }
