@@ -49,11 +49,11 @@ lunainit() {
 # A node installed over DHCP tells the controller the address it was given.
 report_dynamic_address() {
 {% if PROVISION_DHCP %}
-    local address
+    local address interface={{ PROVISION_INTERFACE|shell }}
     address=$(ip -4 -o addr show dev "$LUNA_BOOTIF" 2> /dev/null | awk '{ split($4, a, "/"); print a[1]; exit }')
     [ -n "$address" ] || return 0
     $LUNA_CURL -X POST -H "x-access-tokens: $LUNA_TOKEN" -H 'Content-Type: application/json' \
-        -d "{\"config\":{\"node\":{\"$LUNA_NODE\":{\"interfaces\":[{\"interface\":{{ PROVISION_INTERFACE|shell }},\"force\":true,\"ipaddress\":\"$address\"}]}}}}" \
+        -d "{\"config\":{\"node\":{\"$LUNA_NODE\":{\"interfaces\":[{\"interface\":\"$interface\",\"force\":true,\"ipaddress\":\"$address\"}]}}}}" \
         "$LUNA_URL/config/node/$LUNA_NODE" > /dev/null || echo "Luna: could not report address $address" >&2
 {% else %}
     :
