@@ -26,13 +26,19 @@ public struct TokenAuthority: Sendable {
     let verified = VerifiedTokens()
     let username: String
     let password: String
+    /// The login nodes' initrds carry, good at `/tpm` only (see `LunaConfig.nodeLogin`).
+    let nodeLogin: (username: String, password: String)?
     let lifetime: Int
 
-    public init(secret: String, username: String, password: String, lifetime: Int) async {
+    public init(
+        secret: String, username: String, password: String, nodeLogin: (username: String, password: String)? = nil,
+        lifetime: Int
+    ) async {
         keys = JWTKeyCollection()
         await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
         self.username = username
         self.password = password
+        self.nodeLogin = nodeLogin
         self.lifetime = lifetime
     }
 
@@ -61,13 +67,15 @@ public struct TokenAuthority: Sendable {
         )
     }
 
-    /// Checks the ini login a node's initrd carries (luna2's `/tpm` takes the same pair).
+    /// Checks the login a node's initrd carries: the node pair, or the admin pair as luna2's
+    /// `/tpm` took it.
     func checkLogin(_ body: Row) throws(LunaError) {
         guard let user = body["username"]?.stringValue, !user.isEmpty, let given = body["password"]?.stringValue, !given.isEmpty
         else {
             throw LunaError(.unauthorized, "Login Required")
         }
-        guard user == username, given == password else {
+        let node = nodeLogin.map { user == $0.username && given == $0.password } ?? false
+        guard node || (user == username && given == password) else {
             throw LunaError(.unauthorized, "Invalid login: check USERNAME and PASSWORD in the node's /etc/luna/node.ini")
         }
     }

@@ -13,6 +13,9 @@ public struct LunaConfig: Sendable {
     public var compactAge: Int64
     public var username: String
     public var password: String
+    /// The login a node's initrd carries: it gets a node's provision token at `/tpm`, never
+    /// an admin token. Nil: nodes log in with the admin pair, as luna2's did.
+    public var nodeLogin: (username: String, password: String)?
     public var secretKey: String
     public var tokenLifetime: Int
     /// HTTPS for the API: PEM certificate (chain) and key paths; nil serves plain HTTP.
@@ -54,7 +57,10 @@ public struct LunaConfig: Sendable {
     /// Every section and key lunad reads; anything else in the file stops start-up.
     public static let knownKeys: [String: Set<String>] = [
         "CONTROLLER": ["NAME"],
-        "API": ["BIND", "PORT", "USERNAME", "PASSWORD", "SECRET_KEY", "EXPIRY", "TLS_CERTIFICATE", "TLS_KEY"],
+        "API": [
+            "BIND", "PORT", "USERNAME", "PASSWORD", "SECRET_KEY", "EXPIRY", "TLS_CERTIFICATE", "TLS_KEY", "NODE_USERNAME",
+            "NODE_PASSWORD",
+        ],
         "DATA": ["DIRECTORY", "BOOTSTRAP", "FSYNC", "COMPACT_AGE"],
         "REPLICATION": ["PORT", "CERTIFICATES", "PEERS", "PULL_INTERVAL", "BIND", "ADVERTISE"],
         "FILES": ["IMAGE_FILES"],
@@ -103,6 +109,16 @@ public struct LunaConfig: Sendable {
         guard secret.utf8.count >= 32 else { throw ini.failure("API", "SECRET_KEY", "must be at least 32 characters") }
         let replication = try readReplication(ini, resolve: resolve, bind: ini.value("API", "BIND") ?? "127.0.0.1")
         let tls = try readTLS(ini, resolve: resolve)
+        let nodeLogin: (String, String)?
+        switch (
+            ini.value("API", "NODE_USERNAME").flatMap { $0.isEmpty ? nil : $0 },
+            ini.value("API", "NODE_PASSWORD").flatMap { $0.isEmpty ? nil : $0 }
+        ) {
+        case (nil, nil): nodeLogin = nil
+        case (let user?, let password?): nodeLogin = (user, password)
+        case (nil, _): throw ini.failure("API", "NODE_USERNAME", "is missing; a node login needs NODE_USERNAME and NODE_PASSWORD")
+        case (_, nil): throw ini.failure("API", "NODE_PASSWORD", "is missing; a node login needs NODE_USERNAME and NODE_PASSWORD")
+        }
         let dataDirectory = try overrides.dataDirectory ?? resolve(required("DATA", "DIRECTORY"))
         func folder(_ section: String, _ key: String) throws -> String {
             let path = try resolve(required(section, key))
@@ -117,7 +133,8 @@ public struct LunaConfig: Sendable {
             dataDirectory: dataDirectory,
             bootstrap: overrides.bootstrap ?? ini.value("DATA", "BOOTSTRAP").map(resolve), fsync: fsync,
             compactAge: compactAge,
-            username: try required("API", "USERNAME"), password: try required("API", "PASSWORD"), secretKey: secret,
+            username: try required("API", "USERNAME"), password: try required("API", "PASSWORD"), nodeLogin: nodeLogin,
+            secretKey: secret,
             tokenLifetime: lifetime, tls: tls, replication: replication,
             templates: try folder("TEMPLATES", "DIRECTORY"), plugins: try folder("PLUGINS", "DIRECTORY"),
             sitePlugins: ini.value("PLUGINS", "SITE_DIRECTORY").flatMap { $0.isEmpty ? nil : resolve($0) },

@@ -76,8 +76,8 @@ struct Lunad: AsyncParsableCommand {
         try FileManager.default.createDirectory(atPath: settings.imageFiles, withIntermediateDirectories: true)
         let plugins = PluginLibrary(directory: settings.plugins)
         let tokens = await TokenAuthority(
-            secret: settings.secretKey, username: settings.username, password: settings.password, lifetime: settings.tokenLifetime
-        )
+            secret: settings.secretKey, username: settings.username, password: settings.password,
+            nodeLogin: settings.nodeLogin, lifetime: settings.tokenLifetime)
         let api = try Application(
             router: LunaApplication.router(
                 controller: controller, tokens: tokens,

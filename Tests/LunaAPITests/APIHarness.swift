@@ -38,7 +38,8 @@ struct APIHarness {
             controller = try Controller(directory: DataDirectory(directory), name: name, fsync: false)
         }
         let tokens = await TokenAuthority(
-            secret: "0123456789abcdef0123456789abcdef", username: "luna", password: "luna", lifetime: 3600)
+            secret: "0123456789abcdef0123456789abcdef", username: "luna", password: "luna",
+            nodeLogin: (username: "node", password: "node"), lifetime: 3600)
         return APIHarness(controller: controller, tokens: tokens, directory: directory)
     }
 

@@ -11,7 +11,7 @@ import Testing
 @Suite("Boot routes and node authentication")
 struct BootAPITests {
     static let hash = String(repeating: "a1", count: 32)
-    static let login: JSONValue = ["username": "luna", "password": "luna"]
+    static let login: JSONValue = ["username": "node", "password": "node"]
 
     /// node001's BOOTIF gets a MAC and compute-image its boot files.
     static func prepare(_ api: APIHarness.Client) async throws {
@@ -91,6 +91,12 @@ struct BootAPITests {
             #expect(incidents.contains { $0.stringValue?.contains("node node001 presented TPM hash") == true })
             let noLogin = try await api.post("/tpm/node001", ["tpm_sha256": .string(Self.hash)], token: "")
             #expect(noLogin.status == .unauthorized && noLogin.message == "Login Required")
+            let admin = try await api.post("/tpm/node001", ["username": "luna", "password": "luna"], token: "")
+            #expect(admin.status == .ok, "the admin login passes too, as luna2's did")
+            let asAdmin = try await api.post("/token", Self.login, token: "")
+            #expect(
+                asAdmin.status == .unauthorized && asAdmin.message == "User node does not exist",
+                "the node login is no admin login")
         }
     }
 
