@@ -78,6 +78,7 @@ struct BootBenchmark: AsyncParsableCommand {
                     discard: true)
             }
         }
+        let nginx = try Self.nginxDownloads(file: file, count: downloads)
         await lunad.stop()
 
         let mib = Double(imageMiB)
@@ -95,6 +96,12 @@ struct BootBenchmark: AsyncParsableCommand {
         print(
             "boot: files      \(downloads) downloads of \(imageMiB) MiB: \(format(servedRate)) MiB/s in all, cat to /dev/null \(format(catRate)) MiB/s, ratio \(ratio(servedRate, catRate))"
         )
+        if let nginx {
+            let nginxRate = mib * Double(downloads) / nginx
+            print(
+                "boot: files      the same downloads from nginx with sendfile \(format(nginxRate)) MiB/s, ratio \(ratio(servedRate, nginxRate))"
+            )
+        }
         print(
             "boot: writes     node changes \(format(writesBeside.requestsPerSecond)) req/s (p99 \(writesBeside.p99)) while nodes report \(format(states.requestsPerSecond)) states/s, alone \(format(writesAlone.requestsPerSecond)) req/s (p99 \(writesAlone.p99)), ratio \(ratio(writesBeside.requestsPerSecond, writesAlone.requestsPerSecond))"
         )
@@ -160,6 +167,54 @@ struct BootBenchmark: AsyncParsableCommand {
         while true {
             if let result = states.withLock({ $0 }) { return (writes, try result.get()) }
             Thread.sleep(forTimeInterval: 0.05)
+        }
+    }
+
+    /// The same downloads from nginx (sendfile on) where it is installed: what serving the
+    /// file over loopback TCP to curl costs at best, beside cat's page-cache ceiling.
+    static func nginxDownloads(file: String, count: Int) throws -> Double? {
+        let binary = "/usr/sbin/nginx"
+        guard FileManager.default.isExecutableFile(atPath: binary) else { return nil }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("luna-bench-nginx-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let port = Int.random(in: 40001...50000)
+        let directory = (file as NSString).deletingLastPathComponent
+        try """
+        worker_processes 2;
+        pid \(folder)/nginx.pid;
+        error_log \(folder)/error.log;
+        events { worker_connections 1024; }
+        http {
+            access_log off;
+            sendfile on;
+            tcp_nopush on;
+            server { listen 127.0.0.1:\(port); location /files/ { alias \(directory)/; } }
+        }
+        """.write(toFile: folder + "/nginx.conf", atomically: true, encoding: .utf8)
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: binary)
+        server.arguments = ["-c", folder + "/nginx.conf", "-g", "daemon off;"]
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer {
+            server.terminate()
+            server.waitUntilExit()
+        }
+        // Listening once a request is answered (404 for the folder itself is an answer).
+        for _ in 0..<100 {
+            if (try? runToEnd("/usr/bin/curl", ["-s", "-o", "/dev/null", "http://127.0.0.1:\(port)/"], discard: true)) != nil {
+                break
+            }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        let name = (file as NSString).lastPathComponent
+        return try timed {
+            try parallel(count: count) {
+                try runToEnd(
+                    "/usr/bin/curl", ["-s", "--fail", "-o", "/dev/null", "http://127.0.0.1:\(port)/files/\(name)"], discard: true)
+            }
         }
     }
 
