@@ -26,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         // Renders the boot, installer and (later) service templates in Templates/.
         .package(url: "https://github.com/stencilproject/Stencil.git", from: "0.15.1"),
+        // Runs the daemons' own checkers (kea-dhcp4 -t …) with a timeout, arguments never a shell string.
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
     ],
     targets: [
         .systemLibrary(
@@ -69,6 +71,13 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "LunaServices",
+            dependencies: [
+                "LunaModel", "LunaDomain",
+                .product(name: "Subprocess", package: "swift-subprocess"),
             ]
         ),
         .target(
@@ -131,6 +140,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "LunaDomainTests", dependencies: ["LunaDomain", "LunaModel"]),
+        .testTarget(name: "LunaServicesTests", dependencies: ["LunaServices", "LunaDomain", "LunaModel", "LunaRuntime"]),
         .testTarget(name: "LunaBootTests", dependencies: ["LunaBoot", "LunaDomain", "LunaModel", "LunaRuntime"]),
         .testTarget(name: "LunaLogTests", dependencies: ["LunaLog", "LunaModel"]),
         .target(name: "LunaTestSupport", path: "Tests/LunaTestSupport"),

@@ -10,7 +10,7 @@ extension BootRenderer {
         do {
             endpoint = try ControllerEndpoint(state: state, scheme: scheme)
         } catch {
-            throw LunaError(.unavailable, "Service unavailable: \(error.reason)")
+            throw LunaError(.unavailable, "Service unavailable: \(error.message)")
         }
         let image = row["default_url"]?.stringValue.flatMap { $0.isEmpty ? nil : "\(endpoint.url)/\($0)" } ?? ""
         let yaml = row["ztpconfig"]?.stringValue != nil && row["ztpformat"]?.stringValue?.lowercased() == "yaml"

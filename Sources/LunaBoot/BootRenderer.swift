@@ -28,7 +28,7 @@ public struct BootRenderer: Sendable {
         do {
             endpoint = try ControllerEndpoint(state: state, scheme: scheme)
         } catch {
-            return try templates.render("boot-failed.ipxe", ["REASON": error.reason, "LUNA_URL": ""])
+            return try templates.render("boot-failed.ipxe", ["REASON": error.message, "LUNA_URL": ""])
         }
         var context: [String: any Sendable] = [
             "LUNA_URL": endpoint.url, "CLUSTER": clusterName(state), "NICS": (0..<8).map(String.init),
@@ -79,7 +79,7 @@ public struct BootRenderer: Sendable {
 
     func nodeBootContext(_ name: String, state: ClusterState) throws(BootFailure) -> (String, [String: any Sendable]) {
         let node = try NodeFacts(state: state, node: name)
-        let endpoint = try ControllerEndpoint(state: state, scheme: scheme)
+        let endpoint = try ControllerEndpoint.forBoot(state: state, scheme: scheme)
         if !node.flag("netboot") { return ("boot-disk.ipxe", ["LUNA_URL": endpoint.url]) }
         let interface = InterfaceFacts(name: node.provisionInterface, row: node.interfaceRow, provisioning: true, state: state)
         let (ip, gateway) = try interface.kernelAddress(node: name)
@@ -103,7 +103,7 @@ public struct BootRenderer: Sendable {
         let template = try templates.source("install.sh")
         let planned = Result { () throws(BootFailure) in
             let node = try NodeFacts(state: state, node: name)
-            let endpoint = try ControllerEndpoint(state: state, scheme: scheme)
+            let endpoint = try ControllerEndpoint.forBoot(state: state, scheme: scheme)
             let plan = try InstallerPlan(node: node, state: state, plugins: plugins, unseal: unseal)
             var context = plan.context
             context["LUNA_URL"] = endpoint.url
@@ -131,7 +131,7 @@ public struct BootRenderer: Sendable {
     public func kickstart(_ name: String, state: ClusterState) throws(LunaError) -> Result<String, BootFailure> {
         let planned = Result { () throws(BootFailure) -> [String: any Sendable] in
             let node = try NodeFacts(state: state, node: name)
-            let endpoint = try ControllerEndpoint(state: state, scheme: scheme)
+            let endpoint = try ControllerEndpoint.forBoot(state: state, scheme: scheme)
             return [
                 "NODE_NAME": name, "LUNA_URL": endpoint.url, "IMAGE_PATH": node.imageRow["path"]?.stringValue ?? "",
                 "INTERFACES": InterfaceFacts.all(of: node, state: state).map(\.context),

@@ -1,4 +1,3 @@
-import LunaDomain
 import LunaModel
 
 /// Where nodes reach the controllers: the beacon controller's address and API port,
@@ -9,15 +8,15 @@ public struct ControllerEndpoint: Sendable, Equatable {
     public let scheme: String
 
     /// Read from the views; `scheme` is this controller's API protocol (http or https).
-    public init(state: ClusterState, scheme: String) throws(BootFailure) {
+    public init(state: ClusterState, scheme: String) throws(LunaError) {
         let beacon =
             state.keys(.controller).first { state.row(.controller, $0)?["beacon"] == .bool(true) }
             ?? state.keys(.controller).first
         guard let name = beacon, let row = state.row(.controller, name) else {
-            throw BootFailure("the cluster has no controller: add one before booting nodes")
+            throw LunaError(.unavailable, "the cluster has no controller: add one before booting nodes")
         }
         guard let address = row["ipaddress"]?.stringValue ?? row["ipaddress_ipv6"]?.stringValue else {
-            throw BootFailure("controller \(name) has no IP address: nodes cannot reach it")
+            throw LunaError(.unavailable, "controller \(name) has no IP address: nodes cannot reach it")
         }
         self.address = address
         if case .int(let port)? = row["serverport"] { self.port = port } else { self.port = 7050 }
