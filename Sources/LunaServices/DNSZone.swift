@@ -26,6 +26,12 @@ public struct DNSZone: Sendable, Equatable {
     public var server: String
     public var records: [Record]
 
+    public init(name: String, server: String, records: [Record]) {
+        self.name = name
+        self.server = server
+        self.records = records
+    }
+
     public var serial: UInt32 {
         var hash: UInt32 = 2_166_136_261
         for byte in body.utf8 {
