@@ -92,6 +92,7 @@ let package = Package(
             name: "LunaRuntime",
             dependencies: [
                 "LunaModel", "LunaLog", "LunaDomain", "LunaStore", "LunaReplication", "LunaTransport", "LunaBoot",
+                "LunaServices",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -99,7 +100,7 @@ let package = Package(
         .target(
             name: "LunaAPI",
             dependencies: [
-                "LunaModel", "LunaDomain", "LunaRuntime", "LunaBoot",
+                "LunaModel", "LunaDomain", "LunaRuntime", "LunaBoot", "LunaServices",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

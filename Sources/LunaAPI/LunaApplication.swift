@@ -3,7 +3,10 @@ import LunaRuntime
 
 /// The HTTP face of one controller: luna2's routes on the controller's state.
 public enum LunaApplication {
-    public static func router(controller: Controller, tokens: TokenAuthority, boot: BootSetup) -> Router<BasicRequestContext> {
+    /// `services` runs this controller's DHCP and DNS, when it runs them.
+    public static func router(
+        controller: Controller, tokens: TokenAuthority, boot: BootSetup, services: ServiceRunner? = nil
+    ) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         let table = RouteTable()
         router.add(middleware: RequestIDMiddleware())
@@ -29,6 +32,7 @@ public enum LunaApplication {
         NodeStateRoutes.add(to: groups, booting: booting)
         FileRoutes.add(to: groups, controller: controller, directory: boot.filesDirectory, tokens: tokens)
         SitePluginRoutes.add(to: groups, controller: controller)
+        ServiceMonitorRoutes.add(to: groups, services: services)
         ReplacedRoutes.add(to: groups)
         RequestStatusRoutes.add(to: groups, controller: controller)
         groups.add(to: router)

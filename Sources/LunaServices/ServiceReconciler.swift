@@ -9,7 +9,7 @@ import Subprocess
 /// `/monitor/service/<name>` and `luna cluster status`. Runs after events commit, on each
 /// controller for itself; a replay never calls it.
 public actor ServiceReconciler {
-    public let name: String
+    public nonisolated let name: String
     let reload: [String]
     /// What is installed now, by path, as this reconciler last wrote or found it.
     var installed: [String: String] = [:]

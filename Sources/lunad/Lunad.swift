@@ -75,6 +75,10 @@ struct Lunad: AsyncParsableCommand {
         }
         try FileManager.default.createDirectory(atPath: settings.imageFiles, withIntermediateDirectories: true)
         let plugins = PluginLibrary(directory: settings.plugins)
+        let serviceRunner =
+            settings.services.dhcp == nil && settings.services.dns == nil
+            ? nil
+            : ServiceRunner(controller: controller, settings: settings.services, scheme: settings.tls == nil ? "http" : "https")
         let tokens = await TokenAuthority(
             secret: settings.secretKey, username: settings.username, password: settings.password,
             nodeLogin: settings.nodeLogin, lifetime: settings.tokenLifetime)
@@ -86,7 +90,8 @@ struct Lunad: AsyncParsableCommand {
                         templates: TemplateLibrary(directory: settings.templates), plugins: plugins,
                         scheme: settings.tls == nil ? "http" : "https"),
                     filesDirectory: settings.imageFiles,
-                    hooks: InstallHooks(plugins: plugins, siteFolder: settings.sitePlugins, logger: logger))),
+                    hooks: InstallHooks(plugins: plugins, siteFolder: settings.sitePlugins, logger: logger)),
+                services: serviceRunner),
             server: settings.tls.map {
                 try .tls(tlsConfiguration: APITLS.configuration(certificate: $0.certificate, key: $0.key))
             }
@@ -99,6 +104,7 @@ struct Lunad: AsyncParsableCommand {
             },
             logger: logger)
         var services: [any Service] = [api, CompactionService(controller: controller, age: settings.compactAge, logger: logger)]
+        if let serviceRunner { services.append(ServiceReconcileService(runner: serviceRunner)) }
         if let folder = settings.sitePlugins {
             services.append(
                 SitePluginService(mirror: try SitePluginMirror(controller: controller, folder: folder, logger: logger)))

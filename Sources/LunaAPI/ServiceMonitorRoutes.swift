@@ -1,0 +1,38 @@
+import Hummingbird
+import LunaModel
+import LunaRuntime
+
+/// `GET /monitor/service/<name>`: how this controller's DHCP or DNS configuration stands,
+/// in luna2's shape. A service this controller does not run is named as such.
+enum ServiceMonitorRoutes {
+    static let known = ["dhcp", "dns"]
+
+    static func add(to groups: RouteGroups, services: ServiceRunner?) {
+        groups.open.get("/monitor/service/:name") { _, context in
+            let name: String
+            do throws(LunaError) {
+                name = try context.checked("name", as: .object)
+            } catch {
+                return Responses.error(error)
+            }
+            guard known.contains(name) else {
+                return Responses.json(
+                    ["monitor": ["Service": .object([name: .string("Service Name \(name) Is Not Recognized.")])]],
+                    status: .serviceUnavailable)
+            }
+            guard let line = await services?.status(name) else {
+                let key = name.uppercased()
+                return Responses.json(
+                    [
+                        "monitor": [
+                            "Service": .object([name: .string("FAIL, not run by this controller ([SERVICES] \(key) = no)")])
+                        ]
+                    ],
+                    status: .serviceUnavailable)
+            }
+            return Responses.json(
+                ["monitor": ["Service": .object([name: .string(line)])]], status: line.hasPrefix("OK") ? .ok : .serviceUnavailable
+            )
+        }
+    }
+}

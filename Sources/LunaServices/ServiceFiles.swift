@@ -1,0 +1,37 @@
+import LunaDomain
+import LunaModel
+
+/// The files each service needs for the views at hand, with their checkers.
+public enum ServiceFiles {
+    public static func dhcp(_ state: ClusterState, controller: String, settings: ServiceSettings.DHCP, scheme: String)
+        throws(LunaError) -> ServiceConfig
+    {
+        let site = KeaDHCP4.Site(
+            controller: controller, interfaces: settings.interfaces, controlSocket: settings.controlSocket,
+            leaseFile: settings.leaseFile, scheme: scheme)
+        let text = try KeaDHCP4(state: state, site: site).configuration().canonicalText + "\n"
+        return ServiceConfig(files: [
+            .init(path: settings.config, content: text, check: ConfigCheck(tool: "kea-dhcp4", arguments: ["-t"]))
+        ])
+    }
+
+    public static func dns(_ state: ClusterState, settings: ServiceSettings.DNS) throws(LunaError) -> ServiceConfig {
+        let bind = BINDZones(state: state)
+        let zones = try bind.zones()
+        let folder = settings.directory
+        var files = zones.map { zone in
+            ServiceConfig.File(
+                path: "\(folder)/\(zone.name).luna.zone", content: zone.text,
+                check: ConfigCheck(tool: "named-checkzone", arguments: [zone.name]))
+        }
+        files.append(
+            .init(
+                path: "\(folder)/zones.conf", content: bind.zonesConf(zones, directory: folder),
+                check: ConfigCheck(tool: "named-checkconf", arguments: [])))
+        files.append(
+            .init(
+                path: "\(folder)/options.conf", content: bind.optionsConf(directory: folder),
+                check: ConfigCheck(tool: "named-checkconf", arguments: [])))
+        return ServiceConfig(files: files)
+    }
+}
