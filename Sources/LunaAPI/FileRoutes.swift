@@ -34,11 +34,11 @@ enum FileRoutes {
             }
             let path = "\(directory)/\(name)"
             guard let size = regularFileSize(path) else {
+                // Named by an image but absent: not packed here yet. luna2 answered 503; until
+                // image files replicate (issue 10) this is a missing file like any other.
                 let referenced = await controller.read { state in isReferenced(name, in: state) }
-                return referenced
-                    ? Responses.message(
-                        "Service unavailable: \(name) is not present in \(directory)", status: .serviceUnavailable)
-                    : Responses.message("\(name) is not present in \(directory)", status: .notFound)
+                let reason = referenced ? ": its OS image is not packed on this controller yet" : ""
+                return Responses.message("\(name) is not present in \(directory)\(reason)", status: .notFound)
             }
             var headers = HTTPFields()
             headers[.contentType] = "application/octet-stream"

@@ -3,7 +3,8 @@ import LunaModel
 import LunaRuntime
 
 /// `GET /monitor/service/<name>`: how this controller's DHCP or DNS configuration stands,
-/// in luna2's shape. A service this controller does not run is named as such.
+/// in luna2's shape. A name that is no service, or a service this controller does not
+/// run, is a 404 (luna2 answered 503 for the first: nothing failed on the server).
 enum ServiceMonitorRoutes {
     static let known = ["dhcp", "dns"]
 
@@ -18,17 +19,17 @@ enum ServiceMonitorRoutes {
             guard known.contains(name) else {
                 return Responses.json(
                     ["monitor": ["Service": .object([name: .string("Service Name \(name) Is Not Recognized.")])]],
-                    status: .serviceUnavailable)
+                    status: .notFound)
             }
             guard let line = await services?.status(name) else {
                 let key = name.uppercased()
                 return Responses.json(
                     [
                         "monitor": [
-                            "Service": .object([name: .string("FAIL, not run by this controller ([SERVICES] \(key) = no)")])
+                            "Service": .object([name: .string("not run by this controller ([SERVICES] \(key) = no)")])
                         ]
                     ],
-                    status: .serviceUnavailable)
+                    status: .notFound)
             }
             return Responses.json(
                 ["monitor": ["Service": .object([name: .string(line)])]], status: line.hasPrefix("OK") ? .ok : .serviceUnavailable
