@@ -1,3 +1,4 @@
+import Foundation
 import LunaModel
 
 /// What one service (DHCP, DNS) needs written for the views at hand: files by their final
@@ -17,9 +18,26 @@ public struct ServiceConfig: Sendable, Equatable {
     }
 
     public var files: [File]
+    /// Files of this service's own naming in a folder (`<folder>/*<suffix>`): one the views
+    /// no longer make (a removed network's zone) is removed.
+    public var owned: (folder: String, suffix: String)?
 
-    public init(files: [File]) {
+    public init(files: [File], owned: (folder: String, suffix: String)? = nil) {
         self.files = files
+        self.owned = owned
+    }
+
+    public static func == (lhs: ServiceConfig, rhs: ServiceConfig) -> Bool {
+        lhs.files == rhs.files && lhs.owned?.folder == rhs.owned?.folder && lhs.owned?.suffix == rhs.owned?.suffix
+    }
+
+    /// Owned files on disk that the configuration no longer has.
+    func stale() -> [String] {
+        guard let (folder, suffix) = owned,
+            let names = try? FileManager.default.contentsOfDirectory(atPath: folder)
+        else { return [] }
+        let wanted = Set(files.map(\.path))
+        return names.filter { $0.hasSuffix(suffix) }.map { "\(folder)/\($0)" }.filter { !wanted.contains($0) }.sorted()
     }
 }
 

@@ -32,6 +32,6 @@ public enum ServiceFiles {
             .init(
                 path: "\(folder)/options.conf", content: bind.optionsConf(directory: folder),
                 check: ConfigCheck(tool: "named-checkconf", arguments: [])))
-        return ServiceConfig(files: files)
+        return ServiceConfig(files: files, owned: (folder, ".luna.zone"))
     }
 }

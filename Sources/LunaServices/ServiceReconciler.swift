@@ -31,7 +31,8 @@ public actor ServiceReconciler {
 
     public func reconcile(_ config: ServiceConfig) async -> Outcome {
         let changed = config.files.filter { installed[$0.path] ?? Self.read($0.path) != $0.content }
-        guard !changed.isEmpty else {
+        let stale = config.stale()
+        guard !changed.isEmpty || !stale.isEmpty else {
             lastFailure = nil
             return .unchanged
         }
@@ -45,6 +46,10 @@ public actor ServiceReconciler {
                     throw LunaError(.unavailable, "\(file.path) could not be replaced (errno \(errno))")
                 }
                 installed[file.path] = file.content
+            }
+            for path in stale {
+                try? FileManager.default.removeItem(atPath: path)
+                installed[path] = nil
             }
             try await runReload()
             reloads += 1

@@ -65,4 +65,25 @@ struct ServiceReconcilerTests {
         }
         #expect(reason.hasPrefix("dns: false failed"), "\(reason)")
     }
+
+    @Test func aZoneTheViewsNoLongerMakeIsRemoved() async throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let reconciler = reconciler()
+        var both = zone("10.141.0.1")
+        let other = DNSZone(name: "ib", server: "ns.cluster.", records: [.init(name: "node001", type: "A", value: "10.149.0.1")])
+        both.files.append(
+            .init(
+                path: folder + "/ib.luna.zone", content: other.text,
+                check: ConfigCheck(tool: "named-checkzone", arguments: ["ib"])))
+        both.owned = (folder, ".luna.zone")
+        #expect(await reconciler.reconcile(both) == .installed)
+        try "a site's own".write(toFile: folder + "/site.zone", atomically: true, encoding: .utf8)
+        var one = zone("10.141.0.1")
+        one.owned = (folder, ".luna.zone")
+        #expect(await reconciler.reconcile(one) == .installed, "a removal is a change")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/ib.luna.zone"))
+        #expect(FileManager.default.fileExists(atPath: folder + "/site.zone"), "what Luna did not name is left alone")
+        #expect(await reconciler.reconcile(one) == .unchanged)
+        #expect(reloadMarks == 2)
+    }
 }
