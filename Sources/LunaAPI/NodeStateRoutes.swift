@@ -12,7 +12,7 @@ enum NodeStateRoutes {
         let controller = booting.controller
         groups.open.get("/monitor/node") { _, _ in
             let states = await controller.read { state in
-                state.keys(.node).sorted().compactMap { name -> (String, JSONValue)? in
+                state.keys(.node).compactMap { name -> (String, JSONValue)? in
                     guard let row = state.row(.node, name), let current = row["status"]?.stringValue else { return nil }
                     let code = statusCode(current)
                     return (

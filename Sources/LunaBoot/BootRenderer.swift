@@ -35,9 +35,9 @@ public struct BootRenderer: Sendable {
         ]
         let name = short ? "boot-menu-short.ipxe" : "boot-menu.ipxe"
         guard !short else { return try templates.render(name, context) }
-        let nodes = state.keys(.node).sorted()
+        let nodes = state.keys(.node)
         let unassigned = nodes.filter { !hasMAC($0, state: state) }
-        let groups = state.keys(.group).sorted()
+        let groups = state.keys(.group)
         context["NODES"] = nodes
         context["UNASSIGNED"] = unassigned
         context["GROUPS"] = groups

@@ -48,7 +48,6 @@ struct InstallerPlan {
             assembly.segments["SCRIPT \(part.uppercased())"] = scripts.segment(part)
         }
         let setupBMC = node.flag("setupbmc")
-        assembly.sources.append(setupBMC ? "bmc" : "no bmc")
         if setupBMC {
             assembly.segments["BMC"] = try plugin("boot/bmc", [node.name, node.group]).segment("config")
             context["BMC"] = try BMCFacts(node: node, state: state, unseal: unseal).context

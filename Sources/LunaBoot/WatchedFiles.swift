@@ -25,12 +25,7 @@ final class WatchedFiles<Value: Sendable>: Sendable {
         self.parse = parse
     }
 
-    /// The value of the file at `path`, or nil when there is no readable regular file.
-    func value(at path: String) -> Value? {
-        entry(at: path)?.value
-    }
-
-    /// The value and its generation: a number that changes whenever the file is read
+    /// The value of the file at `path` (nil when there is no readable regular file) and its generation: a number that changes whenever the file is read
     /// anew, so a short key can stand for the file's content.
     func entry(at path: String) -> (value: Value, generation: Int)? {
         var info = stat()

@@ -13,9 +13,10 @@ public struct BINDZones {
 
     public func zones() throws(LunaError) -> [DNSZone] {
         let beacon = try ControllerEndpoint(state: state, scheme: "http")
-        let primary = beaconNetwork() ?? state.keys(.network).sorted().first ?? "cluster"
+        let primary =
+            state.row(.controller, beacon.controller)?["network"]?.stringValue ?? state.keys(.network).first ?? "cluster"
         var zones: [DNSZone] = []
-        for network in state.keys(.network).sorted() {
+        for network in state.keys(.network) {
             let row = state.row(.network, network)!
             let server = "controller.\(primary)."
             var forward: [DNSZone.Record] = []
@@ -38,13 +39,6 @@ public struct BINDZones {
         return zones
     }
 
-    /// The network of the controller that holds the beacon.
-    func beaconNetwork() -> String? {
-        let controllers = state.keys(.controller).sorted()
-        let beacon = controllers.first { state.row(.controller, $0)?["beacon"] == .bool(true) } ?? controllers.first
-        return beacon.flatMap { state.row(.controller, $0)?["network"]?.stringValue }
-    }
-
     /// Every name with an address on the network: node interfaces (the node's name, or
     /// `node-interface` for a second one on the same network), switches, other devices,
     /// controllers and the network's extra records.
@@ -56,7 +50,7 @@ public struct BINDZones {
                 if let address = row[field]?.stringValue.flatMap(IPAddress.init) { hosts.append((name, address)) }
             }
         }
-        for key in state.keys(.nodeinterface).sorted() {
+        for key in state.keys(.nodeinterface) {
             let row = state.row(.nodeinterface, key)!
             guard row["network"]?.stringValue == network else { continue }
             let (node, interface) = RowKey.split(key)

@@ -34,7 +34,7 @@ public struct KeaDHCP4 {
     public func configuration() throws(LunaError) -> JSONValue {
         let beacon = try ControllerEndpoint(state: state, scheme: site.scheme)
         var subnets: [JSONValue] = []
-        for (index, name) in state.keys(.network).sorted().enumerated() {
+        for (index, name) in state.keys(.network).enumerated() {
             guard let network = state.row(.network, name), network["dhcp"] == .bool(true),
                 let cidr = network["network"]?.stringValue.flatMap(IPNetwork.init)
             else { continue }

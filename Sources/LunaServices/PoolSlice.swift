@@ -10,7 +10,7 @@ import LunaModel
 enum PoolSlice {
     /// The full (non-shadow) controllers, in name order: every controller counts the same.
     static func members(in state: ClusterState) -> [String] {
-        state.keys(.controller).sorted().filter { state.row(.controller, $0)?["shadow"] != .bool(true) }
+        state.keys(.controller).filter { !ControllerRoles.isShadow($0, in: state) }
     }
 
     /// `controller`'s slice of `first...last`, or nil when it serves none (a shadow, or a

@@ -3,8 +3,8 @@ import LunaModel
 
 /// What one service (DHCP, DNS) needs written for the views at hand: files by their final
 /// path, and how each is checked before it may replace the running one.
-public struct ServiceConfig: Sendable, Equatable {
-    public struct File: Sendable, Equatable {
+public struct ServiceConfig: Sendable {
+    public struct File: Sendable {
         public var path: String
         public var content: String
         /// The daemon's checker, run on the staged copy; nil for a file checked with another.
@@ -27,10 +27,6 @@ public struct ServiceConfig: Sendable, Equatable {
         self.owned = owned
     }
 
-    public static func == (lhs: ServiceConfig, rhs: ServiceConfig) -> Bool {
-        lhs.files == rhs.files && lhs.owned?.folder == rhs.owned?.folder && lhs.owned?.suffix == rhs.owned?.suffix
-    }
-
     /// Owned files on disk that the configuration no longer has.
     func stale() -> [String] {
         guard let (folder, suffix) = owned,
@@ -38,11 +34,5 @@ public struct ServiceConfig: Sendable, Equatable {
         else { return [] }
         let wanted = Set(files.map(\.path))
         return names.filter { $0.hasSuffix(suffix) }.map { "\(folder)/\($0)" }.filter { !wanted.contains($0) }.sorted()
-    }
-}
-
-extension ConfigCheck: Equatable {
-    public static func == (lhs: ConfigCheck, rhs: ConfigCheck) -> Bool {
-        lhs.tool == rhs.tool && lhs.arguments == rhs.arguments
     }
 }

@@ -153,7 +153,7 @@ struct InstallerRenderingTests {
         try await change("Node.update", "node001", ["interfaces": [["interface": "BOOTIF", "dhcp": false]]])
         #expect(try await nodeBoot().contains("luna.ip=fd00:141::1/64 luna.gw=fd00:141::fffe \(common)"))
         try await change(
-            "Node.update", "node001", ["service": true, "kerneloptions": Base64Text.encode("console=ttyS0\npanic=-1").jsonValue])
+            "Node.update", "node001", ["service": true, "kerneloptions": .string(Base64Text.encode("console=ttyS0\npanic=-1"))])
         #expect(try await nodeBoot().contains("luna.service=1 console=ttyS0 panic=-1 initrd=initrd.img"))
         try await change("Node.update", "node001", ["netboot": false])
         #expect(try await nodeBoot().contains("sanboot"))
@@ -168,8 +168,4 @@ struct InstallerRenderingTests {
         let short = try await controller.read { state throws(LunaError) in try renderer.menu(state: state, short: true) }
         #expect(!short.contains(":host-") && short.contains("/boot/search/mac/"))
     }
-}
-
-extension String {
-    var jsonValue: JSONValue { .string(self) }
 }

@@ -3,18 +3,18 @@ import LunaModel
 /// Where nodes reach the controllers: the beacon controller's address and API port,
 /// written as URLs want it (`[addr]` for IPv6).
 public struct ControllerEndpoint: Sendable, Equatable {
+    /// The controller that holds the beacon.
+    public let controller: String
     public let address: String
     public let port: Int
     public let scheme: String
 
     /// Read from the views; `scheme` is this controller's API protocol (http or https).
     public init(state: ClusterState, scheme: String) throws(LunaError) {
-        let beacon =
-            state.keys(.controller).first { state.row(.controller, $0)?["beacon"] == .bool(true) }
-            ?? state.keys(.controller).first
-        guard let name = beacon, let row = state.row(.controller, name) else {
+        guard let name = try? ClusterControllers.beacon(in: state), let row = state.row(.controller, name) else {
             throw LunaError(.unavailable, "the cluster has no controller: add one before booting nodes")
         }
+        controller = name
         guard let address = row["ipaddress"]?.stringValue ?? row["ipaddress_ipv6"]?.stringValue else {
             throw LunaError(.unavailable, "controller \(name) has no IP address: nodes cannot reach it")
         }

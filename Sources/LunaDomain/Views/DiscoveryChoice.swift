@@ -24,12 +24,12 @@ public enum DiscoveryChoice: Equatable, Sendable {
     public static func forMAC(_ mac: String, in state: ClusterState) -> DiscoveryChoice {
         if let holder = state.macs[mac], !holder.contains(":") { return .known(RowKey.split(holder).owner) }
         let cluster = state.row(.cluster, "cluster") ?? [:]
-        let nodes = state.keys(.node).sorted()
+        let nodes = state.keys(.node)
         if cluster["nextnode_discover"] == .bool(true), let free = nodes.first(where: { isFree($0, in: state) }) {
             return .bind(free)
         }
         guard cluster["createnode_ondemand"] == .bool(true),
-            let group = nodes.last.flatMap({ state.row(.node, $0)?["group"]?.stringValue }) ?? state.keys(.group).sorted().first
+            let group = nodes.last.flatMap({ state.row(.node, $0)?["group"]?.stringValue }) ?? state.keys(.group).first
         else { return .none }
         return .create(newName(mac: mac, group: group, in: state), group: group)
     }
