@@ -4,16 +4,19 @@ import LunaRuntime
 
 /// luna2's `/ha` routes: whether this controller is in sync, and the operator's overrule.
 enum HARoutes {
-    static func add(to groups: RouteGroups, controller: Controller) {
+    /// `sharedip` is luna2's 1 when the cluster floats a beacon address (`beacon_ip`), else 0;
+    /// `beacon` says who holds it, as this controller knows.
+    static func add(to groups: RouteGroups, controller: Controller, beacon: BeaconKeeper?) {
         groups.admin.get("/ha/state") { _, _ in
             let state = await controller.replicationState
-            return Responses.json([
-                "ha": [
-                    "enabled": .bool(state.members.count > 1), "insync": .bool(state.inSync), "overrule": .bool(state.overruled),
-                    "master": .bool(state.master == controller.name), "shadow": .bool(state.shadow),
-                    "members": .array(state.members.map(JSONValue.string)),
-                ]
-            ])
+            let shared = await controller.read { $0.row(.cluster, "cluster")?["beacon_ip"] != nil }
+            var ha: [String: JSONValue] = [
+                "enabled": .bool(state.members.count > 1), "insync": .bool(state.inSync), "overrule": .bool(state.overruled),
+                "master": .bool(state.master == controller.name), "shadow": .bool(state.shadow),
+                "members": .array(state.members.map(JSONValue.string)), "sharedip": .int(shared ? 1 : 0),
+            ]
+            if let beacon { ha["beacon"] = await beacon.status }
+            return Responses.json(["ha": .object(ha)])
         }
         // luna2 answers 404 with `false` when this controller is not the master.
         groups.admin.get("/ha/master") { _, _ in

@@ -3,9 +3,9 @@ import LunaRuntime
 
 /// The HTTP face of one controller: luna2's routes on the controller's state.
 public enum LunaApplication {
-    /// `services` runs this controller's DHCP and DNS, when it runs them.
+    /// `services`: the daemons, actions and beacon this controller runs, when it runs them.
     public static func router(
-        controller: Controller, tokens: TokenAuthority, boot: BootSetup, services: ServiceRunner? = nil
+        controller: Controller, tokens: TokenAuthority, boot: BootSetup, services: ControllerServices = .init()
     ) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         let table = RouteTable()
@@ -23,8 +23,8 @@ public enum LunaApplication {
         RackRoutes.add(to: groups, controller: controller)
         SecretRoutes.add(to: groups, controller: controller)
         NetworkServiceRoutes.add(to: groups, controller: controller)
-        HARoutes.add(to: groups, controller: controller)
-        ClusterStatusRoutes.add(to: groups, controller: controller)
+        HARoutes.add(to: groups, controller: controller, beacon: services.beacon)
+        ClusterStatusRoutes.add(to: groups, controller: controller, beacon: services.beacon)
         MonitorRoutes.add(to: groups, controller: controller)
         let booting = NodeBooting(controller: controller, renderer: boot.renderer, hooks: boot.hooks)
         BootRoutes.add(to: groups, booting: booting, tokens: tokens)
@@ -32,7 +32,8 @@ public enum LunaApplication {
         NodeStateRoutes.add(to: groups, booting: booting)
         FileRoutes.add(to: groups, controller: controller, directory: boot.filesDirectory, tokens: tokens)
         SitePluginRoutes.add(to: groups, controller: controller)
-        ServiceMonitorRoutes.add(to: groups, services: services)
+        ServiceMonitorRoutes.add(to: groups, services: services.runner)
+        ServiceActionRoutes.add(to: groups, actions: services.actions)
         ReplacedRoutes.add(to: groups)
         RequestStatusRoutes.add(to: groups, controller: controller)
         groups.add(to: router)

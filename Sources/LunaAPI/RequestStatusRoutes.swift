@@ -9,7 +9,14 @@ import LunaRuntime
 /// message is empty; once they are stable and every line is read, 404 (clients poll until then).
 enum RequestStatusRoutes {
     static func add(to groups: RouteGroups, controller: Controller) {
-        groups.open.get("/config/status/:request_id") { _, context in
+        // A service action's stream reads the same way (luna2's `/service/status/<request_id>`).
+        for path in ["/config/status/:request_id", "/service/status/:request_id"] {
+            status(RouterPath(path), groups: groups, controller: controller)
+        }
+    }
+
+    static func status(_ path: RouterPath, groups: RouteGroups, controller: Controller) {
+        groups.open.get(path) { _, context in
             await answer { () async throws(LunaError) -> Response in
                 let id = context.decoded("request_id")
                 guard RequestID.isValid(id) else {

@@ -2,11 +2,11 @@ import Hummingbird
 import LunaModel
 import LunaRuntime
 
-/// `GET /monitor/service/<name>`: how this controller's DHCP or DNS configuration stands,
+/// `GET /monitor/service/<name>`: how this controller's DHCP, DNS or TFTP configuration stands,
 /// in luna2's shape. A name that is no service, or a service this controller does not
 /// run, is a 404 (luna2 answered 503 for the first: nothing failed on the server).
 enum ServiceMonitorRoutes {
-    static let known = ["dhcp", "dns"]
+    static let known = ["dhcp", "dhcp6", "dns", "tftp"]
 
     static func add(to groups: RouteGroups, services: ServiceRunner?) {
         groups.open.get("/monitor/service/:name") { _, context in

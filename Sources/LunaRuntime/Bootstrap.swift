@@ -66,12 +66,15 @@ public struct Bootstrap {
         guard let first = controllers.first else {
             throw ini.failure("HOSTS", "CONTROLLER", "is missing; at least one controller is required")
         }
-        let controllerIP = first.1["ipaddress"]!
+        // [HOSTS] BEACON = ip: the floating address nodes boot from, when several controllers share it.
+        let beacon = ini.value("HOSTS", "BEACON").map(JSONValue.string)
+        let controllerIP = beacon ?? first.1["ipaddress"]!
         var cluster: Row = [
             "name": .string(ini.value("CLUSTER", "NAME") ?? "mycluster"), "provision_method": .string("torrent"),
             "provision_fallback": .string("http"), "createnode_ondemand": .bool(true), "nameserver_ip": controllerIP,
             "ntp_server": .string(controllerIP.stringValue!), "technical_contacts": .string("root@localhost"),
         ]
+        if let beacon { cluster["beacon_ip"] = beacon }
         for (key, field) in [
             ("DOMAIN_SEARCH", "domain_search"), ("FORWARDSERVER_IP", "forwardserver_ip"), ("BIND_LEGACY", "bind_legacy"),
         ] {

@@ -15,7 +15,7 @@ public actor Controller {
     public nonisolated let directory: DataDirectory
     let log: EventLog
     let store: ViewStore
-    let logger: Logger
+    nonisolated let logger: Logger
     var state: ClusterState
     var core: ReplicationCore
     var order = ApplyOrder()

@@ -31,6 +31,8 @@ public struct LunaConfig: Sendable {
     public var imageFiles: String
     /// The DHCP and DNS daemons this controller reconciles, if any.
     public var services: ServiceSettings
+    /// `[BEACON]`: how this controller takes part in holding the beacon address; nil for not at all.
+    public var beacon: Beacon?
 
     public struct Replication: Sendable {
         public var bind: String
@@ -69,10 +71,11 @@ public struct LunaConfig: Sendable {
         "FILES": ["IMAGE_FILES"],
         "TEMPLATES": ["DIRECTORY"],
         "PLUGINS": ["DIRECTORY", "SITE_DIRECTORY"],
-        "SERVICES": [
-            "DHCP", "DHCP_CONFIG", "DHCP_INTERFACES", "DHCP_SOCKET", "DHCP_LEASES", "DHCP_RELOAD", "DNS", "DNS_DIRECTORY",
-            "DNS_RELOAD",
-        ],
+        "SERVICES": Set(
+            ["DHCP", "DHCP6"].flatMap { prefix in
+                ["", "_CONFIG", "_INTERFACES", "_SOCKET", "_LEASES", "_RELOAD", "_CONTROL"].map { prefix + $0 }
+            } + ["DNS", "DNS_DIRECTORY", "DNS_RELOAD", "DNS_CONTROL", "TFTP", "TFTP_DIRECTORY", "TFTP_CONTROL", "IPXE_DIRECTORY"]),
+        "BEACON": ["MODE", "INTERFACE", "TIEBREAKER", "LEASE", "KEEPALIVED_CONFIG", "KEEPALIVED_RELOAD"],
     ]
 
     /// Reads and checks the file; the error names the file, section and key at fault.
@@ -146,7 +149,7 @@ public struct LunaConfig: Sendable {
             templates: try folder("TEMPLATES", "DIRECTORY"), plugins: try folder("PLUGINS", "DIRECTORY"),
             sitePlugins: ini.value("PLUGINS", "SITE_DIRECTORY").flatMap { $0.isEmpty ? nil : resolve($0) },
             imageFiles: ini.value("FILES", "IMAGE_FILES").flatMap { $0.isEmpty ? nil : resolve($0) } ?? dataDirectory + "/files",
-            services: try readServices(ini, resolve: resolve))
+            services: try readServices(ini, resolve: resolve), beacon: try readBeacon(ini, resolve: resolve))
     }
 
     /// `[API] TLS_CERTIFICATE` and `TLS_KEY`: both or neither, and both readable.
@@ -164,40 +167,6 @@ public struct LunaConfig: Sendable {
         case (nil, _): throw ini.failure("API", "TLS_CERTIFICATE", "is missing; HTTPS needs both TLS_CERTIFICATE and TLS_KEY")
         case (_, nil): throw ini.failure("API", "TLS_KEY", "is missing; HTTPS needs both TLS_CERTIFICATE and TLS_KEY")
         }
-    }
-
-    /// `[SERVICES]`: DHCP (Kea) and DNS (BIND), each off unless set to yes.
-    static func readServices(_ ini: IniFile, resolve: (String) -> String) throws -> ServiceSettings {
-        func flag(_ key: String) throws -> Bool {
-            let text = ini.value("SERVICES", key) ?? "no"
-            guard let value = ["yes": true, "true": true, "no": false, "false": false][text.lowercased()] else {
-                throw ini.failure("SERVICES", key, "= \(text) must be yes or no")
-            }
-            return value
-        }
-        func words(_ key: String, _ fallback: String) -> [String] {
-            (ini.value("SERVICES", key) ?? fallback).split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
-        }
-        func path(_ key: String, _ fallback: String) -> String {
-            resolve(ini.value("SERVICES", key).flatMap { $0.isEmpty ? nil : $0 } ?? fallback)
-        }
-        var settings = ServiceSettings()
-        if try flag("DHCP") {
-            let interfaces = words("DHCP_INTERFACES", "")
-            guard !interfaces.isEmpty else {
-                throw ini.failure("SERVICES", "DHCP_INTERFACES", "is missing; Kea needs the interfaces it serves nodes on")
-            }
-            settings.dhcp = ServiceSettings.DHCP(
-                config: path("DHCP_CONFIG", "/etc/kea/kea-dhcp4.conf"), interfaces: interfaces,
-                controlSocket: path("DHCP_SOCKET", "/run/kea/kea4-ctrl-socket"),
-                leaseFile: path("DHCP_LEASES", "/var/lib/kea/kea-leases4.csv"),
-                reload: words("DHCP_RELOAD", "pkill -HUP -x kea-dhcp4"))
-        }
-        if try flag("DNS") {
-            settings.dns = ServiceSettings.DNS(
-                directory: path("DNS_DIRECTORY", "/etc/bind/luna"), reload: words("DNS_RELOAD", "rndc reload"))
-        }
-        return settings
     }
 
     /// `[REPLICATION]`: PORT, CERTIFICATES, PEERS (`name=host:port, …`), PULL_INTERVAL, BIND, ADVERTISE.

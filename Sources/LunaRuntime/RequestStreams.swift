@@ -28,6 +28,8 @@ public struct RequestStreams: Sendable {
         var read = 0
         /// Events of the request not yet stable, and whether each stands rejected now.
         var open: [EventID: Bool] = [:]
+        /// A task (a service action, a power request) still adding lines.
+        var running = false
     }
 
     private var streams: [String: Stream] = [:]
@@ -47,6 +49,25 @@ public struct RequestStreams: Sendable {
         streams[event.requestID]?.actor = event.actor
         requestOf[event.id] = event.requestID
         add(event.requestID, "\(event.intent) \(event.object): applied as event \(event.id)", at: millis)
+    }
+
+    /// A task of this controller's own opens the stream of `request`; it ends with `ended`.
+    mutating func started(task request: String, actor: String, at millis: Int64) {
+        if streams[request] == nil {
+            arrival.append(request)
+            evict()
+        }
+        streams[request, default: Stream()].running = true
+        streams[request]?.actor = actor
+    }
+
+    /// A line a running task reports.
+    mutating func reported(_ request: String, _ text: String, status: Int, at millis: Int64) {
+        add(request, text, status: status, at: millis)
+    }
+
+    mutating func ended(task request: String) {
+        streams[request]?.running = false
     }
 
     /// The outcome of an event after it was applied again in a new order; only a change is told.
@@ -72,7 +93,7 @@ public struct RequestStreams: Sendable {
     mutating func drain(_ request: String) -> [Line]? {
         guard let stream = streams[request] else { return nil }
         let unread = Array(stream.lines[stream.read...])
-        if unread.isEmpty, stream.open.isEmpty {
+        if unread.isEmpty, stream.open.isEmpty, !stream.running {
             streams[request] = nil
             arrival.removeAll { $0 == request }
             return nil

@@ -3,7 +3,7 @@ import LunaDomain
 import LunaModel
 import LunaServices
 
-/// Keeps this controller's DHCP and DNS daemons in line with its views: after events
+/// Keeps this controller's DHCP (v4, v6), DNS and TFTP in line with its views: after events
 /// commit (a new revision of the state), waits for the writes to pause, then renders and
 /// reconciles each configured service. A burst of a thousand creates costs a few passes,
 /// not a thousand. A refused configuration becomes an incident once per distinct refusal.
@@ -12,7 +12,11 @@ public actor ServiceRunner {
     let settings: ServiceSettings
     let scheme: String
     public let dhcp: ServiceReconciler?
+    public let dhcp6: ServiceReconciler?
     public let dns: ServiceReconciler?
+    public let keepalived: ServiceReconciler?
+    /// Why the TFTP root could not be kept, if it could not.
+    var tftpFailure: String?
     /// The last refusal reported per service, so a repeated one is not reported again.
     var reported: [String: String] = [:]
     public private(set) var passes = 0
@@ -21,12 +25,15 @@ public actor ServiceRunner {
     /// while writes keep coming.
     static let quiet: Duration = .milliseconds(300)
     static let longest: Duration = .seconds(2)
+    static let retry: Duration = .seconds(10)
 
     public init(controller: Controller, settings: ServiceSettings, scheme: String) {
         self.controller = controller
         self.settings = settings
         self.scheme = scheme
         dhcp = settings.dhcp.map { ServiceReconciler(name: "dhcp", reload: $0.reload) }
+        dhcp6 = settings.dhcp6.map { ServiceReconciler(name: "dhcp6", reload: $0.reload) }
+        keepalived = settings.keepalived.map { ServiceReconciler(name: "keepalived", reload: $0.reload) }
         dns = settings.dns.map { ServiceReconciler(name: "dns", reload: $0.reload) }
     }
 
@@ -39,8 +46,27 @@ public actor ServiceRunner {
                 try ServiceFiles.dhcp(state, controller: controller.name, settings: config, scheme: scheme)
             }
         }
+        if let dhcp6, let config = settings.dhcp6 {
+            await reconcile(dhcp6) { () throws(LunaError) in
+                try ServiceFiles.dhcp6(state, controller: controller.name, settings: config, scheme: scheme)
+            }
+        }
         if let dns, let config = settings.dns {
             await reconcile(dns) { () throws(LunaError) in try ServiceFiles.dns(state, settings: config) }
+        }
+        if let keepalived, let config = settings.keepalived {
+            await reconcile(keepalived) { () throws(LunaError) in
+                try ServiceFiles.keepalived(state, controller: controller.name, settings: config)
+            }
+        }
+        if let tftp = settings.tftp {
+            do throws(LunaError) {
+                try TFTPRoot(directory: tftp.directory, source: tftp.ipxe).reconcile()
+                tftpFailure = nil
+            } catch {
+                if tftpFailure != error.message { await controller.recordIncident("tftp: \(error.message)") }
+                tftpFailure = error.message
+            }
         }
     }
 
@@ -62,11 +88,14 @@ public actor ServiceRunner {
 
     /// Watches the views until cancelled.
     public func run() async {
-        guard dhcp != nil || dns != nil else { return }
+        guard !settings.isEmpty else { return }
         var seen: UInt64? = nil
+        var lastPass = ContinuousClock.now
         while !Task.isCancelled {
             let revision = await controller.read { $0.revision }
-            if revision != seen {
+            // A pass that failed is tried again now and then: a daemon that was down may be back.
+            let retry = !reported.isEmpty && ContinuousClock.now - lastPass > Self.retry
+            if revision != seen || retry {
                 // Writes keep coming in a burst: wait until they pause, but not forever.
                 let started = ContinuousClock.now
                 var latest = revision
@@ -78,6 +107,7 @@ public actor ServiceRunner {
                 }
                 seen = latest
                 await pass()
+                lastPass = ContinuousClock.now
             }
             try? await Task.sleep(for: .milliseconds(100))
         }
@@ -85,7 +115,8 @@ public actor ServiceRunner {
 
     /// luna2's `/monitor/service/<name>` line for a service this controller runs, or nil.
     public func status(_ name: String) async -> String? {
-        let reconciler = name == "dhcp" ? dhcp : name == "dns" ? dns : nil
+        if name == "tftp", settings.tftp != nil { return tftpFailure.map { "FAIL, \($0)" } ?? "OK, iPXE in place" }
+        let reconciler = ["dhcp": dhcp, "dhcp6": dhcp6, "dns": dns, "keepalived": keepalived][name] ?? nil
         guard let reconciler else { return nil }
         if let failure = await reconciler.lastFailure { return "FAIL, \(failure)" }
         return "OK, configuration installed and reloaded \(await reconciler.reloads) times"

@@ -81,7 +81,13 @@ public struct KeaDHCP4 {
             entry["pools"] = [["pool": .string("\(slice.lowerBound) - \(slice.upperBound)")]]
         }
         entry["option-data"] = .array(options(name, network, beacon: beacon))
-        entry["reservations"] = .array(reservations(on: name, within: cidr))
+        entry["reservations"] = .array(
+            KeaReservations(state: state).entries(on: name, within: cidr).map { entry in
+                [
+                    "hw-address": .string(entry.mac), "ip-address": .string(entry.address.description),
+                    "hostname": .string(entry.host),
+                ]
+            })
         return .object(entry)
     }
 
@@ -101,28 +107,5 @@ public struct KeaDHCP4 {
             options.append(["name": "ntp-servers", "data": .string(ntp)])
         }
         return options
-    }
-
-    /// A fixed address for every node interface, switch and other device on the network
-    /// that has a MAC and an IPv4 address inside it.
-    func reservations(on network: String, within cidr: IPNetwork) -> [JSONValue] {
-        var found: [(host: String, mac: String, address: IPAddress)] = []
-        for (key, row) in state.rows(.nodeinterface) where row["network"]?.stringValue == network {
-            guard let mac = row["macaddress"]?.stringValue, let address = row["ipaddress"]?.stringValue.flatMap(IPAddress.init)
-            else { continue }
-            let (node, interface) = RowKey.split(key)
-            found.append((interface == "BOOTIF" ? node : "\(node)-\(interface.lowercased())", mac, address))
-        }
-        for table in [Table.switch, .otherdev] {
-            for (name, row) in state.rows(table) where row["network"]?.stringValue == network {
-                guard let mac = row["macaddress"]?.stringValue,
-                    let address = row["ipaddress"]?.stringValue.flatMap(IPAddress.init)
-                else { continue }
-                found.append((name, mac, address))
-            }
-        }
-        return found.filter { cidr.contains($0.address) }.sorted { $0.address < $1.address }.map { entry in
-            ["hw-address": .string(entry.mac), "ip-address": .string(entry.address.description), "hostname": .string(entry.host)]
-        }
     }
 }

@@ -6,12 +6,38 @@ public enum ServiceFiles {
     public static func dhcp(_ state: ClusterState, controller: String, settings: ServiceSettings.DHCP, scheme: String)
         throws(LunaError) -> ServiceConfig
     {
-        let site = KeaDHCP4.Site(
-            controller: controller, interfaces: settings.interfaces, controlSocket: settings.controlSocket,
-            leaseFile: settings.leaseFile, scheme: scheme)
-        let text = try KeaDHCP4(state: state, site: site).configuration().canonicalText + "\n"
+        let text =
+            try KeaDHCP4(state: state, site: site(settings, controller: controller, scheme: scheme)).configuration().canonicalText
+            + "\n"
         return ServiceConfig(files: [
             .init(path: settings.config, content: text, check: ConfigCheck(tool: "kea-dhcp4", arguments: ["-t"]))
+        ])
+    }
+
+    public static func dhcp6(_ state: ClusterState, controller: String, settings: ServiceSettings.DHCP, scheme: String)
+        throws(LunaError) -> ServiceConfig
+    {
+        let text =
+            try KeaDHCP6(state: state, site: site(settings, controller: controller, scheme: scheme)).configuration().canonicalText
+            + "\n"
+        return ServiceConfig(files: [
+            .init(path: settings.config, content: text, check: ConfigCheck(tool: "kea-dhcp6", arguments: ["-t"]))
+        ])
+    }
+
+    static func site(_ settings: ServiceSettings.DHCP, controller: String, scheme: String) -> KeaDHCP4.Site {
+        KeaDHCP4.Site(
+            controller: controller, interfaces: settings.interfaces, controlSocket: settings.controlSocket,
+            leaseFile: settings.leaseFile, scheme: scheme)
+    }
+
+    public static func keepalived(_ state: ClusterState, controller: String, settings: ServiceSettings.Keepalived)
+        throws(LunaError) -> ServiceConfig
+    {
+        let text = try KeepalivedConfig(state: state, controller: controller, interface: settings.interface).text()
+        return ServiceConfig(files: [
+            .init(
+                path: settings.config, content: text, check: ConfigCheck(tool: "keepalived", arguments: ["--config-test", "-f"]))
         ])
     }
 

@@ -1,6 +1,5 @@
 import Foundation
 import LunaModel
-import Subprocess
 
 /// Brings one service's files in line with the views: renders them, and only when that
 /// differs from what is installed, stages them, has the daemon's checker accept each,
@@ -15,6 +14,8 @@ public actor ServiceReconciler {
     var installed: [String: String] = [:]
     public private(set) var lastFailure: String?
     public private(set) var reloads = 0
+    /// Files were moved into place but the daemon did not take them: the next pass reloads.
+    var reloadOwed = false
 
     /// `reload` is the program and arguments that make the daemon read its files again
     /// (never a shell string).
@@ -32,7 +33,7 @@ public actor ServiceReconciler {
     public func reconcile(_ config: ServiceConfig) async -> Outcome {
         let changed = config.files.filter { installed[$0.path] ?? Self.read($0.path) != $0.content }
         let stale = config.stale()
-        guard !changed.isEmpty || !stale.isEmpty else {
+        guard !changed.isEmpty || !stale.isEmpty || reloadOwed else {
             lastFailure = nil
             return .unchanged
         }
@@ -51,7 +52,9 @@ public actor ServiceReconciler {
                 try? FileManager.default.removeItem(atPath: path)
                 installed[path] = nil
             }
+            reloadOwed = true
             try await runReload()
+            reloadOwed = false
             reloads += 1
             lastFailure = nil
             return .installed
@@ -80,19 +83,16 @@ public actor ServiceReconciler {
     }
 
     func runReload() async throws(LunaError) {
-        guard let program = reload.first else { return }
-        let result: ExecutionResult<Void, StringOutput<Unicode.UTF8>, StringOutput<Unicode.UTF8>>
+        guard !reload.isEmpty else { return }
+        let finished: ProgramRun.Finished
         do {
-            result = try await Subprocess.run(
-                .name(program), arguments: Arguments(Array(reload.dropFirst())), output: .string(limit: 1 << 14),
-                error: .string(limit: 1 << 14))
+            finished = try await ProgramRun(reload).run()
         } catch {
-            throw LunaError(.unavailable, "\(name): \(program) could not be run to reload: \(error)")
+            throw LunaError(.unavailable, "\(name): reloading: \(error.message)")
         }
-        guard case .exited(0) = result.terminationStatus else {
+        guard finished.succeeded else {
             throw LunaError(
-                .unavailable,
-                "\(name): \(reload.joined(separator: " ")) failed (\(result.terminationStatus)): \(result.standardError)")
+                .unavailable, "\(name): \(reload.joined(separator: " ")) failed (\(finished.status)): \(finished.tail)")
         }
     }
 

@@ -17,6 +17,31 @@ public struct ServiceSettings: Sendable {
         }
     }
 
+    /// The TFTP root that plain PXE firmware loads iPXE from: Luna keeps Debian's iPXE
+    /// binaries (`undionly.kpxe`, `ipxe.efi`) there.
+    public struct TFTP: Sendable {
+        public var directory: String
+        public var ipxe: String
+
+        public init(directory: String, ipxe: String) {
+            self.directory = directory
+            self.ipxe = ipxe
+        }
+    }
+
+    /// keepalived holds the beacon instead of Luna's leases: Luna renders its configuration.
+    public struct Keepalived: Sendable {
+        public var interface: String
+        public var config: String
+        public var reload: [String]
+
+        public init(interface: String, config: String, reload: [String]) {
+            self.interface = interface
+            self.config = config
+            self.reload = reload
+        }
+    }
+
     public struct DNS: Sendable {
         /// Zone files, `zones.conf` and `options.conf` (the site's named.conf includes the two).
         public var directory: String
@@ -29,10 +54,19 @@ public struct ServiceSettings: Sendable {
     }
 
     public var dhcp: DHCP?
+    public var dhcp6: DHCP?
     public var dns: DNS?
+    public var tftp: TFTP?
+    public var keepalived: Keepalived?
+    /// The commands that start, stop and report each daemon, by luna2's service name.
+    public var controls: [String: ServiceControl] = [:]
 
-    public init(dhcp: DHCP? = nil, dns: DNS? = nil) {
+    public init(dhcp: DHCP? = nil, dhcp6: DHCP? = nil, dns: DNS? = nil, tftp: TFTP? = nil) {
         self.dhcp = dhcp
+        self.dhcp6 = dhcp6
         self.dns = dns
+        self.tftp = tftp
     }
+
+    public var isEmpty: Bool { dhcp == nil && dhcp6 == nil && dns == nil && tftp == nil && keepalived == nil }
 }

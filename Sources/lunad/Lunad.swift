@@ -7,6 +7,7 @@ import LunaAPI
 import LunaBoot
 import LunaModel
 import LunaRuntime
+import LunaServices
 import LunaTransport
 import ServiceLifecycle
 
@@ -75,10 +76,32 @@ struct Lunad: AsyncParsableCommand {
         }
         try FileManager.default.createDirectory(atPath: settings.imageFiles, withIntermediateDirectories: true)
         let plugins = PluginLibrary(directory: settings.plugins)
+        var serviceSettings = settings.services
+        if case .keepalived(let interface, let file, let reload) = settings.beacon {
+            serviceSettings.keepalived = .init(interface: interface, config: file, reload: reload)
+        }
         let serviceRunner =
-            settings.services.dhcp == nil && settings.services.dns == nil
+            serviceSettings.isEmpty
             ? nil
-            : ServiceRunner(controller: controller, settings: settings.services, scheme: settings.tls == nil ? "http" : "https")
+            : ServiceRunner(controller: controller, settings: serviceSettings, scheme: settings.tls == nil ? "http" : "https")
+        let peerTLS = try replication.map {
+            try PeerTLS(certificates: ClusterCertificates(folder: $0.certificates), controller: settings.name)
+        }
+        let sender = replication.flatMap { config in
+            peerTLS.map { PeerSender(peers: config.peers, tls: $0, logger: logger) }
+        }
+        var beacon: BeaconKeeper?
+        if case .luna(let beaconSettings) = settings.beacon {
+            beacon = BeaconKeeper(controller: controller, settings: beaconSettings) { peer, candidate, request in
+                await sender?.askBeacon(peer, candidate: candidate, request: request.rawValue, timeout: .milliseconds(400))
+                    .map { BeaconVoter.Answer(granted: $0.granted, holder: $0.holder) }
+            }
+        }
+        let surroundings = ControllerServices(
+            runner: serviceRunner,
+            actions: serviceSettings.controls.isEmpty
+                ? nil : ServiceActions(controller: controller, controls: serviceSettings.controls),
+            beacon: beacon)
         let tokens = await TokenAuthority(
             secret: settings.secretKey, username: settings.username, password: settings.password,
             nodeLogin: settings.nodeLogin, lifetime: settings.tokenLifetime)
@@ -91,7 +114,7 @@ struct Lunad: AsyncParsableCommand {
                         scheme: settings.tls == nil ? "http" : "https"),
                     filesDirectory: settings.imageFiles,
                     hooks: InstallHooks(plugins: plugins, siteFolder: settings.sitePlugins, logger: logger)),
-                services: serviceRunner),
+                services: surroundings),
             server: settings.tls.map {
                 try .tls(tlsConfiguration: APITLS.configuration(certificate: $0.certificate, key: $0.key))
             }
@@ -105,18 +128,26 @@ struct Lunad: AsyncParsableCommand {
             logger: logger)
         var services: [any Service] = [api, CompactionService(controller: controller, age: settings.compactAge, logger: logger)]
         if let serviceRunner { services.append(ServiceReconcileService(runner: serviceRunner)) }
+        if let beacon { services.append(BeaconService(keeper: beacon)) }
         if let folder = settings.sitePlugins {
             services.append(
                 SitePluginService(mirror: try SitePluginMirror(controller: controller, folder: folder, logger: logger)))
         }
-        if let replication {
-            let tls = try PeerTLS(certificates: ClusterCertificates(folder: replication.certificates), controller: settings.name)
+        var vote: PeerBeacon.Vote?
+        if let beacon {
+            vote = { candidate, kind in
+                let answer = await beacon.answer(candidate: candidate, request: BeaconVoter.Request(rawValue: kind) ?? .probe)
+                return (answer.granted, answer.holder)
+            }
+        }
+        if let replication, let peerTLS, let sender {
             services.append(
                 try PeerListener.application(
-                    bind: replication.bind, port: replication.port, tls: tls, logger: logger,
+                    bind: replication.bind, port: replication.port, tls: peerTLS, logger: logger,
                     receive: { await controller.receive($0) },
-                    join: { (name, address) throws(LunaError) in try await controller.admit(name, address: address) }))
-            services.append(PeerSender(peers: replication.peers, tls: tls, logger: logger).service(for: controller))
+                    join: { (name, address) throws(LunaError) in try await controller.admit(name, address: address) },
+                    beacon: vote))
+            services.append(sender.service(for: controller))
             logger.notice(
                 "replicating on port \(replication.port) with \(replication.peers.keys.sorted().joined(separator: ", "))")
         }

@@ -43,8 +43,12 @@ struct APIHarness {
         return APIHarness(controller: controller, tokens: tokens, directory: directory)
     }
 
-    func run(boot: BootSetup? = nil, _ body: @escaping @Sendable (Client) async throws -> Void) async throws {
-        let app = Application(router: LunaApplication.router(controller: controller, tokens: tokens, boot: boot ?? self.boot))
+    func run(
+        boot: BootSetup? = nil, services: ControllerServices = .init(),
+        _ body: @escaping @Sendable (Client) async throws -> Void
+    ) async throws {
+        let app = Application(
+            router: LunaApplication.router(controller: controller, tokens: tokens, boot: boot ?? self.boot, services: services))
         try await app.test(.router) { client in
             let token = try await client.execute(
                 uri: "/token", method: .post, body: ByteBuffer(string: #"{"username":"luna","password":"luna"}"#)

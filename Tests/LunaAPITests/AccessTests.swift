@@ -83,7 +83,7 @@ struct EveryRouteAccessTests {
         "GET /boot", "GET /boot/short", "GET /boot/disk", "GET /boot/search/mac/{mac}", "GET /boot/manual/group/{group}/{mac}",
         "GET /boot/manual/hostname/{name}/{mac}", "GET /kickstart/install/{name}", "GET /boot/switch/{name}",
         "GET /boot/switch/{name}/commands", "GET /files", "GET /files/{file}", "GET /monitor/node", "GET /monitor/node/{name}",
-        "POST /tpm/{name}", "GET /monitor/service/{name}",
+        "POST /tpm/{name}", "GET /monitor/service/{name}", "GET /service/status/{request_id}",
     ]
     static let nodeScoped: Set<String> = [
         "POST /config/node/{name}", "GET /config/secrets/node/{name}", "GET /boot/install/{name}", "POST /monitor/node/{name}",

@@ -9,20 +9,16 @@ import Testing
 /// tools (Debian's bind9-utils): `named-checkzone` for each zone, `named-checkconf -z` whole.
 @Suite("BIND zones")
 struct BINDZonesTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-
-    let controller: Controller
-    let directory: String
+    let cluster: SeededCluster
+    var controller: Controller { cluster.controller }
+    var directory: String { cluster.directory }
 
     init() async throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("luna-bind-\(UUID())").path
-        controller = try Controller(directory: DataDirectory(directory + "/data"), name: "controller", fsync: false)
-        try await Bootstrap(path: Self.root.appendingPathComponent("Config/bootstrap.ini").path).seed(controller)
+        cluster = try await SeededCluster()
     }
 
     func change(_ intent: String, _ object: String, _ body: Row) async throws {
-        _ = try await controller.submit(intent, object: object, body: body, actor: "test", requestID: "test")
+        try await cluster.change(intent, object, body)
     }
 
     func zones() async throws -> [DNSZone] {

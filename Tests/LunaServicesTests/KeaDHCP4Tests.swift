@@ -9,17 +9,13 @@ import Testing
 /// Kea itself (`kea-dhcp4 -t`, Debian's kea-dhcp4-server).
 @Suite("Kea DHCPv4 configuration")
 struct KeaDHCP4Tests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-
-    let controller: Controller
-    let directory: String
+    let cluster: SeededCluster
+    var controller: Controller { cluster.controller }
+    var directory: String { cluster.directory }
 
     init() async throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("luna-kea-\(UUID())").path
-        controller = try Controller(directory: DataDirectory(directory), name: "controller", fsync: false)
-        try await Bootstrap(path: Self.root.appendingPathComponent("Config/bootstrap.ini").path).seed(controller)
-        try await change(
+        cluster = try await SeededCluster()
+        try await cluster.change(
             "Node.update", "node001",
             [
                 "interfaces": [
@@ -27,14 +23,14 @@ struct KeaDHCP4Tests {
                     ["interface": "BMC", "macaddress": "52:54:00:00:01:01"],
                 ]
             ])
-        try await change(
+        try await cluster.change(
             "Switch.update", "switch01", ["macaddress": "52:54:00:00:02:01", "network": "cluster", "ipaddress": "10.141.254.1"])
     }
 
     /// Writes as an operator would; once the test adds members that never answer, this
     /// controller is behind them and writes only as the seeding does.
     func change(_ intent: String, _ object: String, _ body: Row) async throws {
-        _ = try await controller.submit(intent, object: object, body: body, actor: "test", requestID: "test", requireSync: false)
+        try await cluster.change(intent, object, body)
     }
 
     func configuration(for name: String = "controller") async throws -> JSONValue {

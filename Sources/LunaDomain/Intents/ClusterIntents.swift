@@ -11,6 +11,8 @@ enum ClusterIntents {
             "debug": .bool, "security": .bool, "packing_bootpause": .bool, "createnode_ondemand": .bool,
             "createnode_macashost": .bool, "nextnode_discover": .bool, "bind_legacy": .bool,
             "dnssec_enable": .bool, "dnssec_validation": .bool,
+            // The floating address nodes boot from, held by one live controller at a time.
+            "beacon_ip": .address,
         ])
 
     static let controllerSchema = FieldSchema(
@@ -39,11 +41,25 @@ enum ClusterIntents {
             let fields = payload.filter { !ClusterControllers.payloadKeys.contains($0.key) }
             let old = state.row(.cluster, "cluster")
             let row = ObjectRules.merge(old ?? [:], fields)
+            try checkBeacon(row, in: state)
             if row != old { state.put(.cluster, "cluster", row) }
             if try ClusterControllers.apply(payload, to: &state) { return .changed("Controllers updated") }
             if row == old { return .created("No changes made") }
             return old == nil ? .created("Cluster created") : .changed("Cluster updated")
         })
+
+    /// The beacon floats between controllers: it cannot be one controller's own address.
+    static func checkBeacon(_ cluster: Row, in state: ClusterState) throws(LunaError) {
+        guard let beacon = cluster["beacon_ip"]?.stringValue else { return }
+        for name in state.keys(.controller) {
+            let row = state.row(.controller, name)
+            guard row?["ipaddress"]?.stringValue != beacon, row?["ipaddress_ipv6"]?.stringValue != beacon else {
+                throw .invalid(
+                    "Invalid request: beacon_ip \(beacon) is controller \(name)'s own address; the beacon moves between "
+                        + "controllers and needs an address of its own")
+            }
+        }
+    }
 
     /// Version 2: a shadow holds neither the beacon nor the master role, and one full
     /// controller always remains.

@@ -1,7 +1,8 @@
 import LunaModel
 
-/// Where nodes reach the controllers: the beacon controller's address and API port,
-/// written as URLs want it (`[addr]` for IPv6).
+/// Where nodes reach the controllers: the floating beacon address when the cluster has one,
+/// else the beacon controller's own; the beacon controller's API port; written as URLs
+/// want it (`[addr]` for IPv6).
 public struct ControllerEndpoint: Sendable, Equatable {
     /// The controller that holds the beacon.
     public let controller: String
@@ -15,7 +16,8 @@ public struct ControllerEndpoint: Sendable, Equatable {
             throw LunaError(.unavailable, "the cluster has no controller: add one before booting nodes")
         }
         controller = name
-        guard let address = row["ipaddress"]?.stringValue ?? row["ipaddress_ipv6"]?.stringValue else {
+        let floating = state.row(.cluster, "cluster")?["beacon_ip"]?.stringValue
+        guard let address = floating ?? row["ipaddress"]?.stringValue ?? row["ipaddress_ipv6"]?.stringValue else {
             throw LunaError(.unavailable, "controller \(name) has no IP address: nodes cannot reach it")
         }
         self.address = address
