@@ -50,11 +50,26 @@ struct ClusterStatusCommand: AsyncParsableCommand {
         lines.append(
             "  log: \(status["log"]?["events"]?.canonicalText ?? "?") events"
                 + (folded.isEmpty ? ", nothing compacted yet" : " after the snapshot {\(folded.joined(separator: " "))}"))
+        if let beacon = status["beacon"] { lines.append("  " + Self.describe(beacon: beacon)) }
         let incidents = status["incidents"]?.arrayValue ?? []
         lines.append(
             incidents.isEmpty
                 ? "  incidents: none" : "  incidents:\n" + incidents.map { "    \($0.stringValue ?? "")" }.joined(separator: "\n")
         )
         return lines.joined(separator: "\n")
+    }
+
+    /// `beacon 10.141.255.254: held by c1 (here, lease 1.9 s left)` or `…: held by nobody known`.
+    static func describe(beacon: JSONValue) -> String {
+        let address = beacon["address"]?.stringValue ?? "(no beacon_ip set)"
+        guard let holder = beacon["holder"]?.stringValue else {
+            return "beacon \(address): held by nobody known to this controller"
+        }
+        var line = "beacon \(address): held by \(holder)"
+        if case .int(let left)? = beacon["lease_ms"] {
+            line += String(format: " (here, lease %.1f s left)", Double(left) / 1000)
+        }
+        if let failure = beacon["failure"]?.stringValue { line += "; last failure: \(failure)" }
+        return line
     }
 }
