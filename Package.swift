@@ -131,6 +131,7 @@ let package = Package(
             name: "luna-bench",
             dependencies: [
                 "LunaModel", "LunaLog", "LunaDomain", "LunaStore", "LunaRuntime", "LunaReplication", "LunaTransport",
+                "LunaServices",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

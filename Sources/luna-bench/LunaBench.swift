@@ -9,7 +9,7 @@ struct LunaBench: AsyncParsableCommand {
         abstract: "Measure Luna's write rate, rebuild speed, memory, replication, REST API and boot routes.",
         subcommands: [
             WritesBenchmark.self, RebuildBenchmark.self, MemoryBenchmark.self, ReplicationBenchmark.self, APIBenchmark.self,
-            BootBenchmark.self, AllBenchmarks.self,
+            BootBenchmark.self, ServicesBenchmark.self, AllBenchmarks.self,
         ],
         defaultSubcommand: AllBenchmarks.self)
 }
@@ -24,5 +24,6 @@ struct AllBenchmarks: AsyncParsableCommand {
         try await ReplicationBenchmark.parse([]).run()
         try await APIBenchmark.parse([]).run()
         try await BootBenchmark.parse([]).run()
+        try await ServicesBenchmark.parse([]).run()
     }
 }

@@ -1,0 +1,61 @@
+# shellcheck shell=bash disable=SC2154 # $lab and $work are the sourcing script's
+# Shell functions the lab's test and benchmark share (sourced; needs $lab, the ha-lab
+# command as an array, and $work, a scratch folder).
+
+now_ms() { date +%s%3N; }
+address() { echo "10.141.255.25${1#c}"; }
+
+# api CONTROLLER PATH [curl args]: an admin call from inside the controller's namespace.
+api() {
+    local c=$1 path=$2 token
+    shift 2
+    token=$(ip netns exec "lunalab-$c" curl -sf -X POST -H 'Content-Type: application/json' -d '{"username":"luna","password":"luna"}' \
+        "http://$(address "$c"):7050/token" | sed -E 's/.*"token":"([^"]+)".*/\1/')
+    ip netns exec "lunalab-$c" curl -s -H "x-access-tokens: $token" -H 'Content-Type: application/json' "$@" \
+        "http://$(address "$c"):7050$path"
+}
+
+# until_true SECONDS COMMAND...: polls every 100 ms.
+until_true() {
+    local deadline=$(($(now_ms) + $1 * 1000))
+    shift
+    until "$@" > /dev/null 2>&1; do
+        [ "$(now_ms)" -lt "$deadline" ] || return 1
+        sleep 0.1
+    done
+}
+
+holder() { "${lab[@]}" status | awk '$2 == "running" && $3 == "up" && $4 == "has-beacon" {print $1}' | head -1; }
+mac_of() { ip -n "lunalab-$1" link show eth0 | grep -o 'ether [0-9a-f:]*' | cut -d' ' -f2; }
+
+# Every 100 ms a sample starts: an ARP request to the beacon from the client namespace,
+# listening 1 s for every controller that answers it; each sample's line (its start in
+# ms, the MACs that answered or -) is appended to FILE when it ends.
+start_sampler() {
+    samples=$1
+    # shellcheck disable=SC2016 # the loop's variables are the inner shell's
+    ip netns exec lunalab-client bash -c '
+        while :; do
+            (
+                started=$(date +%s%3N)
+                macs=$(arping -b -c 2 -w 1 -I eth0 10.141.255.254 2> /dev/null | grep -o "\[[0-9A-Fa-f:]*\]" | tr -d "[]" |
+                    tr A-F a-f | sort -u | paste -sd, -)
+                echo "$started ${macs:--}"
+            ) &
+            sleep 0.1
+        done' >> "$samples" &
+    sampler=$!
+}
+
+# Stops the samples and waits for the last ones to be written.
+stop_sampler() {
+    kill "$sampler" 2> /dev/null || true
+    wait "$sampler" 2> /dev/null || true
+    sleep 1.2
+}
+
+# first_other SINCE MAC: the start of the first sample after SINCE answered by a MAC other than MAC.
+first_other() {
+    awk -v since="$1" -v old="$2" '$1 >= since && $2 != "-" && $2 != old {print $1}' "$samples" | sort -n | head -1
+}
+moved() { [ -n "$(first_other "$1" "$2")" ]; }
