@@ -256,6 +256,33 @@ struct BeaconSimulationTests {
         #expect(outcome.lastHolderAt > 40_000)
     }
 
+    /// The holder dies and is back a second later, quiet for a lease, while a third
+    /// controller is cut off: the restarted one and the one left make a majority.
+    @Test(arguments: 1...12 as ClosedRange<UInt64>)
+    func aRestartedHolderAndTheOneLeftElectWhileTheThirdIsCut(seed: UInt64) {
+        var world = Self.world(["c1", "c2", "c3"], seed: seed)
+        var killedAt: Int64?
+        var victim = ""
+        var elected: Int64?
+        for now in Int64(0)..<20_000 {
+            let holders = world.holders(at: now)
+            if now >= 6000, killedAt == nil, let holder = holders.first {
+                victim = holder
+                world.kill(holder)
+                killedAt = now
+            }
+            if let killedAt, now == killedAt + 1000 {
+                world.restart(victim, at: now)
+                world.cut.insert(world.names.first { $0 != victim }!)
+            }
+            world.step(at: now)
+            let after = world.holders(at: now)
+            #expect(after.count <= 1, "two holders at \(now) ms: \(after)")
+            if let killedAt, elected == nil, !after.isEmpty, now > killedAt { elected = now - killedAt }
+        }
+        #expect(elected.map { $0 <= 5000 } == true, "elected \(elected.map { "after \($0) ms" } ?? "never")")
+    }
+
     @Test func aPairWithoutATiebreakerHoldsNothingWhenItsPeerIsGone() {
         var world = Self.world(["c1", "c2"], seed: 7)
         _ = Self.run(&world, duration: 8000, faults: [(4000, .killHolder(restartAfter: 60_000))])
