@@ -59,6 +59,19 @@ struct DHCP6AndTFTPTests {
         #expect(first.contains("unicast_src_ip 10.141.255.254") && first.contains("        10.141.255.252"))
         let routerID = { (text: String) in text.split(separator: "\n").first { $0.contains("virtual_router_id") } }
         #expect(routerID(first) == routerID(second), "every controller in one VRRP instance")
+        // keepalived checks that the interface exists: in a namespace of the test's own with an eth0 (a veth: no dummy driver here).
+        let namespace = "lunatest-\(UInt32.random(in: 0...UInt32.max))"
+        let file = cluster.directory + "/keepalived.conf"
+        try first.write(toFile: file, atomically: true, encoding: .utf8)
+        for step in [
+            ["ip", "netns", "add", namespace],
+            ["ip", "-n", namespace, "link", "add", "eth0", "type", "veth", "peer", "name", "eth1"],
+        ] {
+            #expect(try await ProgramRun(step).run().succeeded, "\(step)")
+        }
+        let check = try await ProgramRun(["ip", "netns", "exec", namespace, "keepalived", "--config-test", "-f", file]).run()
+        _ = try await ProgramRun(["ip", "netns", "delete", namespace]).run()
+        #expect(check.succeeded, "keepalived refused it: \(check.tail)")
         await cluster.remove()
     }
 }
