@@ -47,9 +47,10 @@ start_sampler() {
     sampler=$!
 }
 
-# Stops the samples and waits for the last ones to be written.
+# Stops the samples and waits for the last ones to be written. SIGKILL: a parent that
+# blocks SIGTERM (Foundation's Process does, for luna-bench) passes the block on.
 stop_sampler() {
-    kill "$sampler" 2> /dev/null || true
+    kill -KILL "$sampler" 2> /dev/null || true
     wait "$sampler" 2> /dev/null || true
     sleep 1.2
 }
