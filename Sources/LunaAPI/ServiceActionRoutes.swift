@@ -18,7 +18,7 @@ enum ServiceActionRoutes {
                 return Responses.error(error)
             }
             guard ServiceMonitorRoutes.known.contains(name) else {
-                return notRecognized(name, "Service Name \(name) Is Not Recognized.")
+                return ServiceMonitorRoutes.answer(name, "Service Name \(name) Is Not Recognized.", .notFound)
             }
             guard ServiceControl.actions.contains(action) else {
                 return Responses.error(
@@ -27,19 +27,15 @@ enum ServiceActionRoutes {
                             + ServiceControl.actions.joined(separator: ", ")))
             }
             guard let answer = await actions?.perform(name, action, actor: request.actor, request: request.requestID) else {
-                return notRecognized(name, "not controlled by this controller ([SERVICES] \(name.uppercased())_CONTROL is unset)")
+                return ServiceMonitorRoutes.answer(
+                    name, "not controlled by this controller ([SERVICES] \(name.uppercased())_CONTROL is unset)", .notFound)
             }
             switch answer {
             case .status(let running, let text):
-                return Responses.json(
-                    ["monitor": ["Service": .object([name: .string(text)])]], status: running ? .ok : .serviceUnavailable)
+                return ServiceMonitorRoutes.answer(name, text, running ? .ok : .serviceUnavailable)
             case .queued(let id, let message):
                 return Responses.json(["message": .string(message), "request_id": .string(id)])
             }
         }
-    }
-
-    static func notRecognized(_ name: String, _ text: String) -> Response {
-        Responses.json(["monitor": ["Service": .object([name: .string(text)])]], status: .notFound)
     }
 }

@@ -16,24 +16,16 @@ enum ServiceMonitorRoutes {
             } catch {
                 return Responses.error(error)
             }
-            guard known.contains(name) else {
-                return Responses.json(
-                    ["monitor": ["Service": .object([name: .string("Service Name \(name) Is Not Recognized.")])]],
-                    status: .notFound)
-            }
+            guard known.contains(name) else { return answer(name, "Service Name \(name) Is Not Recognized.", .notFound) }
             guard let line = await services?.status(name) else {
-                let key = name.uppercased()
-                return Responses.json(
-                    [
-                        "monitor": [
-                            "Service": .object([name: .string("not run by this controller ([SERVICES] \(key) = no)")])
-                        ]
-                    ],
-                    status: .notFound)
+                return answer(name, "not run by this controller ([SERVICES] \(name.uppercased()) = no)", .notFound)
             }
-            return Responses.json(
-                ["monitor": ["Service": .object([name: .string(line)])]], status: line.hasPrefix("OK") ? .ok : .serviceUnavailable
-            )
+            return answer(name, line, line.hasPrefix("OK") ? .ok : .serviceUnavailable)
         }
+    }
+
+    /// luna2's shape for one service's line: `{"monitor": {"Service": {"<name>": "<line>"}}}`.
+    static func answer(_ name: String, _ line: String, _ status: HTTPResponse.Status) -> Response {
+        Responses.json(["monitor": ["Service": .object([name: .string(line)])]], status: status)
     }
 }

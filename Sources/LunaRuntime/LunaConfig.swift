@@ -29,7 +29,7 @@ public struct LunaConfig: Sendable {
     public var plugins: String
     public var sitePlugins: String?
     public var imageFiles: String
-    /// The DHCP and DNS daemons this controller reconciles, if any.
+    /// The daemons this controller reconciles and controls, if any.
     public var services: ServiceSettings
     /// `[BEACON]`: how this controller takes part in holding the beacon address; nil for not at all.
     public var beacon: Beacon?

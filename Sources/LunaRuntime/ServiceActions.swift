@@ -53,6 +53,4 @@ public actor ServiceActions {
     private func finished(_ key: String) {
         running[key] = nil
     }
-
-    public var names: [String] { controls.keys.sorted() }
 }

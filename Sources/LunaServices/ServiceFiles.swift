@@ -6,29 +6,30 @@ public enum ServiceFiles {
     public static func dhcp(_ state: ClusterState, controller: String, settings: ServiceSettings.DHCP, scheme: String)
         throws(LunaError) -> ServiceConfig
     {
-        let text =
-            try KeaDHCP4(state: state, site: site(settings, controller: controller, scheme: scheme)).configuration().canonicalText
-            + "\n"
-        return ServiceConfig(files: [
-            .init(path: settings.config, content: text, check: ConfigCheck(tool: "kea-dhcp4", arguments: ["-t"]))
-        ])
+        let site = site(settings, controller: controller, scheme: scheme)
+        return kea(try KeaDHCP4(state: state, site: site).configuration(), settings, checker: "kea-dhcp4")
     }
 
     public static func dhcp6(_ state: ClusterState, controller: String, settings: ServiceSettings.DHCP, scheme: String)
         throws(LunaError) -> ServiceConfig
     {
-        let text =
-            try KeaDHCP6(state: state, site: site(settings, controller: controller, scheme: scheme)).configuration().canonicalText
-            + "\n"
-        return ServiceConfig(files: [
-            .init(path: settings.config, content: text, check: ConfigCheck(tool: "kea-dhcp6", arguments: ["-t"]))
-        ])
+        let site = site(settings, controller: controller, scheme: scheme)
+        return kea(try KeaDHCP6(state: state, site: site).configuration(), settings, checker: "kea-dhcp6")
     }
 
     static func site(_ settings: ServiceSettings.DHCP, controller: String, scheme: String) -> KeaDHCP4.Site {
         KeaDHCP4.Site(
             controller: controller, interfaces: settings.interfaces, controlSocket: settings.controlSocket,
             leaseFile: settings.leaseFile, scheme: scheme)
+    }
+
+    /// One Kea configuration file, checked by the daemon that runs it (`kea-dhcp4 -t`).
+    static func kea(_ configuration: JSONValue, _ settings: ServiceSettings.DHCP, checker: String) -> ServiceConfig {
+        ServiceConfig(files: [
+            .init(
+                path: settings.config, content: configuration.canonicalText + "\n",
+                check: ConfigCheck(tool: checker, arguments: ["-t"]))
+        ])
     }
 
     public static func keepalived(_ state: ClusterState, controller: String, settings: ServiceSettings.Keepalived)

@@ -1,7 +1,7 @@
 import LunaRuntime
 import ServiceLifecycle
 
-/// Runs the DHCP and DNS reconcilers until lunad stops.
+/// Runs the service reconcilers (DHCP, DNS, TFTP, keepalived) until lunad stops.
 struct ServiceReconcileService: Service {
     let runner: ServiceRunner
 
