@@ -18,11 +18,12 @@ struct ReplicationProcessTests {
         private static let bases = Mutex<Set<Int>>([])
 
         /// A port base below the kernel's ephemeral range (32768 up), where the ports other
-        /// tests are given by the kernel never land; each cluster uses base+1 … base+400.
+        /// tests are given by the kernel never land; each cluster uses base+1 … base+400, so
+        /// bases lie 500 apart (100 apart, one cluster's peer port was another's API port).
         static func freshBase() -> Int {
             bases.withLock { taken in
                 var base: Int
-                repeat { base = 10000 + Int.random(in: 0..<200) * 100 } while taken.contains(base)
+                repeat { base = 10000 + Int.random(in: 0..<45) * 500 } while taken.contains(base)
                 taken.insert(base)
                 return base
             }
