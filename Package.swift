@@ -78,6 +78,7 @@ let package = Package(
             dependencies: [
                 "LunaModel", "LunaDomain",
                 .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(
@@ -142,7 +143,12 @@ let package = Package(
             ]
         ),
         .testTarget(name: "LunaDomainTests", dependencies: ["LunaDomain", "LunaModel"]),
-        .testTarget(name: "LunaServicesTests", dependencies: ["LunaServices", "LunaDomain", "LunaModel", "LunaRuntime"]),
+        .testTarget(
+            name: "LunaServicesTests",
+            dependencies: [
+                "LunaServices", "LunaDomain", "LunaModel", "LunaRuntime", "LunaTransport",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(name: "LunaBootTests", dependencies: ["LunaBoot", "LunaDomain", "LunaModel", "LunaRuntime"]),
         .testTarget(name: "LunaLogTests", dependencies: ["LunaLog", "LunaModel"]),
         .target(name: "LunaTestSupport", path: "Tests/LunaTestSupport"),

@@ -4,6 +4,7 @@ import Hummingbird
 import LunaDomain
 import LunaModel
 import LunaRuntime
+import LunaServices
 
 /// `/files`: the boot and image files in `[FILES] IMAGE_FILES`, streamed from disk, with
 /// Range requests for resumed downloads. Kernels and initrds are public (iPXE fetches
@@ -12,7 +13,10 @@ enum FileRoutes {
     /// Archives by luna2's rule, plus the compressions Luna packs with.
     static let guarded = [".gz", ".tar", ".bz", ".bz2", ".torrent", ".zst", ".xz", ".lz4"]
 
-    static func add(to groups: RouteGroups, controller: Controller, directory: String, tokens: TokenAuthority) {
+    /// `store`: a file a pack recorded with its hash is served only once verified there.
+    static func add(
+        to groups: RouteGroups, controller: Controller, directory: String, tokens: TokenAuthority, store: ImageFileStore?
+    ) {
         let files = FileIO()
         groups.open.get("/files") { _, _ in
             let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
@@ -33,11 +37,18 @@ enum FileRoutes {
                 }
             }
             let path = "\(directory)/\(name)"
+            let hashed = await controller.read { state in ImageFileRef.wanted(in: state)[name] != nil }
+            if hashed, let store, !(await store.isVerified(name)) {
+                // A node waits (its download retries a 503) while this controller fetches the file.
+                var waiting = Responses.message(
+                    "\(name) is not yet held verified on this controller: it is being fetched from a peer; try again shortly",
+                    status: .serviceUnavailable)
+                waiting.headers[.retryAfter] = "10"
+                return waiting
+            }
             guard let size = regularFileSize(path) else {
-                // Named by an image but absent: not packed here yet. luna2 answered 503; until
-                // image files replicate (issue 10) this is a missing file like any other.
                 let referenced = await controller.read { state in isReferenced(name, in: state) }
-                let reason = referenced ? ": its OS image is not packed on this controller yet" : ""
+                let reason = referenced ? ": its OS image names it, and it was put here by hand, not packed" : ""
                 return Responses.message("\(name) is not present in \(directory)\(reason)", status: .notFound)
             }
             var headers = HTTPFields()

@@ -7,7 +7,7 @@ import LunaRuntime
 /// lines, running background work, replication per controller (`ha`) and the background
 /// loops (`mother`: replication and compaction). `osimage` and `sync` report image files.
 enum MonitorRoutes {
-    static func add(to groups: RouteGroups, controller: Controller) {
+    static func add(to groups: RouteGroups, controller: Controller, copies: ImageCopies?) {
         groups.admin.get("/monitor/status") { _, _ in
             let messages = await controller.statusMessages().map { message -> JSONValue in
                 [
@@ -29,11 +29,11 @@ enum MonitorRoutes {
         }
         for item in ["ha", "mother", "osimage", "sync"] {
             groups.open.get("/monitor/\(item)") { _, _ in
-                await answer { () throws(LunaError) in try await items(item, named: nil, controller: controller) }
+                await answer { () throws(LunaError) in try await items(item, named: nil, controller: controller, copies: copies) }
             }
             groups.open.get("/monitor/\(item)/:name") { _, context in
                 await answer { () throws(LunaError) in
-                    try await items(item, named: try context.checked("name", as: .object), controller: controller)
+                    try await items(item, named: try context.checked("name", as: .object), controller: controller, copies: copies)
                 }
             }
         }
@@ -41,8 +41,10 @@ enum MonitorRoutes {
 
     /// `{"monitor": {"status": {"<item>": {"<name>": {"state", "status"}}}}}`, or luna2's
     /// 404 when there is nothing to report.
-    static func items(_ item: String, named name: String?, controller: Controller) async throws(LunaError) -> Response {
-        var entries = await states(item, controller: controller)
+    static func items(_ item: String, named name: String?, controller: Controller, copies: ImageCopies?) async throws(LunaError)
+        -> Response
+    {
+        var entries = await states(item, controller: controller, copies: copies)
         if let name { entries = entries.filter { $0.key == name } }
         guard !entries.isEmpty else { throw .notFound("no entries found") }
         let shown = entries.mapValues { entry -> JSONValue in
@@ -51,7 +53,9 @@ enum MonitorRoutes {
         return Responses.json(["monitor": ["status": .object([item: .object(shown)])]])
     }
 
-    static func states(_ item: String, controller: Controller) async -> [String: (state: String, status: Int)] {
+    static func states(_ item: String, controller: Controller, copies: ImageCopies?) async -> [String: (
+        state: String, status: Int
+    )] {
         switch item {
         case "ha":
             let status = await controller.clusterStatus()
@@ -72,8 +76,20 @@ enum MonitorRoutes {
                 "replication": (replication.0 + drift, replication.1),
                 "compaction": ("compaction: \(status.logEvents) events in the log after the snapshot", 200),
             ]
+        case "osimage":
+            guard let copies else { return [:] }
+            let packing = await controller.read { state in
+                Set(state.rows(.osimage).filter { $0.value["packing"] != nil }.keys)
+            }
+            return await copies.report().reduce(into: [:]) { out, entry in
+                let (image, byController) = entry
+                let lacking = byController.filter { $0.value != .complete }.keys.sorted()
+                let held = byController.keys.sorted().map { "\($0) \(byController[$0]!.rawValue)" }.joined(separator: ", ")
+                let pack = packing.contains(image) ? "packing; " : ""
+                out[image] = ("\(image) \(pack)\(held)", lacking.isEmpty ? 200 : 503)
+            }
         default:
-            // Image files and their copies on each controller are not kept yet: nothing to report.
+            // The unpacked trees are not kept in step between controllers: nothing to report.
             return [:]
         }
     }

@@ -40,6 +40,9 @@ public struct NodeFacts {
             let tagRow = state.row(.osimagetag, RowKey.child(image, tag))
         {
             files = tagRow
+        } else if imageRow["packing"] != nil, state.row(.cluster, "cluster")?["packing_bootpause"] == .bool(true) {
+            // luna2's packing_bootpause: a node of an image being packed waits for the new files.
+            throw BootFailure("OS image \(image) is being packed; node \(name) waits until the pack is done")
         }
         func file(_ field: String) throws(BootFailure) -> String {
             guard let value = files[field]?.stringValue, !value.isEmpty else {

@@ -29,6 +29,8 @@ public struct LunaConfig: Sendable {
     public var plugins: String
     public var sitePlugins: String?
     public var imageFiles: String
+    /// How long an image file no image or tag names any more is kept before it is removed (ms).
+    public var keepUnreferenced: Int64
     /// The daemons this controller reconciles and controls, if any.
     public var services: ServiceSettings
     /// `[BEACON]`: how this controller takes part in holding the beacon address; nil for not at all.
@@ -68,7 +70,7 @@ public struct LunaConfig: Sendable {
         ],
         "DATA": ["DIRECTORY", "BOOTSTRAP", "FSYNC", "COMPACT_AGE"],
         "REPLICATION": ["PORT", "CERTIFICATES", "PEERS", "PULL_INTERVAL", "BIND", "ADVERTISE"],
-        "FILES": ["IMAGE_FILES"],
+        "FILES": ["IMAGE_FILES", "KEEP_UNREFERENCED"],
         "TEMPLATES": ["DIRECTORY"],
         "PLUGINS": ["DIRECTORY", "SITE_DIRECTORY"],
         "SERVICES": Set(
@@ -111,6 +113,10 @@ public struct LunaConfig: Sendable {
         guard let compactAge = parseAge(ageText) else {
             throw ini.failure("DATA", "COMPACT_AGE", "= \(ageText) is not a duration like 1h, 30m, 90s or 0s")
         }
+        let keepText = ini.value("FILES", "KEEP_UNREFERENCED") ?? "1h"
+        guard let keepUnreferenced = parseAge(keepText) else {
+            throw ini.failure("FILES", "KEEP_UNREFERENCED", "= \(keepText) is not a duration like 1h, 30m, 90s or 0s")
+        }
         let expiry = ini.value("API", "EXPIRY") ?? "24h"
         guard let lifetime = parseDuration(expiry) else {
             throw ini.failure("API", "EXPIRY", "= \(expiry) is not a duration like 24h, 30m or 3600s")
@@ -149,7 +155,8 @@ public struct LunaConfig: Sendable {
             templates: try folder("TEMPLATES", "DIRECTORY"), plugins: try folder("PLUGINS", "DIRECTORY"),
             sitePlugins: ini.value("PLUGINS", "SITE_DIRECTORY").flatMap { $0.isEmpty ? nil : resolve($0) },
             imageFiles: ini.value("FILES", "IMAGE_FILES").flatMap { $0.isEmpty ? nil : resolve($0) } ?? dataDirectory + "/files",
-            services: try readServices(ini, resolve: resolve), beacon: try readBeacon(ini, resolve: resolve))
+            keepUnreferenced: keepUnreferenced, services: try readServices(ini, resolve: resolve),
+            beacon: try readBeacon(ini, resolve: resolve))
     }
 
     /// `[API] TLS_CERTIFICATE` and `TLS_KEY`: both or neither, and both readable.

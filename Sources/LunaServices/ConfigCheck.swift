@@ -7,7 +7,9 @@ public struct ConfigCheck: Sendable {
     public let arguments: [String]
     public let timeout: Duration
 
-    public init(tool: String, arguments: [String], timeout: Duration = .seconds(30)) {
+    /// The limit only catches a hung tool: on a loaded machine (a test run on two cores) a
+    /// check that takes a second alone took over 30 s.
+    public init(tool: String, arguments: [String], timeout: Duration = .seconds(120)) {
         self.tool = tool
         self.arguments = arguments
         self.timeout = timeout

@@ -11,14 +11,17 @@ public enum PeerListener {
     public static let maxMessage = 512 << 20
 
     /// `join` admits a controller (name, address) and returns what it starts from;
-    /// `beacon` is this controller's vote when a peer asks for the beacon.
+    /// `beacon` is this controller's vote when a peer asks for the beacon; `files` serves
+    /// the image files held here; `tasks` runs master-only work a peer forwards.
     public static func application(
         bind: String, port: Int, tls: PeerTLS, logger: Logger, receive: @escaping @Sendable (PeerMessage) async -> Void,
         join: @escaping @Sendable (String, String) async throws(LunaError) -> PeerJoin.Answer,
-        beacon: PeerBeacon.Vote? = nil
+        beacon: PeerBeacon.Vote? = nil, files: PeerFiles.Source? = nil, tasks: PeerTasks.Run? = nil
     ) throws -> some ApplicationProtocol {
         let router = Router(context: PeerRequestContext.self)
         if let beacon { PeerBeacon.addRoute(to: router, vote: beacon, logger: logger) }
+        if let files { PeerFiles.addRoutes(to: router, source: files) }
+        if let tasks { PeerTasks.addRoute(to: router, run: tasks, logger: logger) }
         router.post(RouterPath(PeerJoin.path)) { request, context -> Response in
             let body = try await request.body.collect(upTo: 1 << 16)
             guard let json = try? JSONParser.parse(Array(body.readableBytesView)), let name = json["name"]?.stringValue,

@@ -97,11 +97,29 @@ struct Lunad: AsyncParsableCommand {
                     .map { BeaconVoter.Answer(granted: $0.granted, holder: $0.holder) }
             }
         }
+        let imageStore = ImageFileStore(directory: settings.imageFiles)
+        var forward: ImageWork.Forward?
+        var fetch: ImageFileReconciler.Fetch?
+        var held: ImageCopies.Held?
+        if let sender {
+            forward = { master, task in await sender.forwardTask(master, task) }
+            fetch = { peer, name, part in await sender.fetchFile(peer, name: name, into: part) }
+            held = { peer in await sender.heldFiles(peer) }
+        }
+        let packer = settings.nodeLogin.map { login in
+            ImagePacker(store: imageStore, nodeINI: "USERNAME=\(login.username)\nPASSWORD=\(login.password)\n")
+        }
+        let images = ImageWork(controller: controller, packer: packer, forward: forward, logger: logger)
+        let imageFiles = ImageFileReconciler(
+            controller: controller, store: imageStore, fetch: fetch,
+            keepUnreferenced: .milliseconds(settings.keepUnreferenced), logger: logger)
         let surroundings = ControllerServices(
             runner: serviceRunner,
             actions: serviceSettings.controls.isEmpty
                 ? nil : ServiceActions(controller: controller, controls: serviceSettings.controls),
-            beacon: beacon)
+            beacon: beacon, images: images,
+            imageCopies: ImageCopies(controller: controller, store: imageStore, held: held),
+            imageStore: imageStore)
         let tokens = await TokenAuthority(
             secret: settings.secretKey, username: settings.username, password: settings.password,
             nodeLogin: settings.nodeLogin, lifetime: settings.tokenLifetime)
@@ -126,7 +144,10 @@ struct Lunad: AsyncParsableCommand {
                 )
             },
             logger: logger)
-        var services: [any Service] = [api, CompactionService(controller: controller, age: settings.compactAge, logger: logger)]
+        var services: [any Service] = [
+            api, CompactionService(controller: controller, age: settings.compactAge, logger: logger),
+            ImageFileService(reconciler: imageFiles, work: images, controller: controller),
+        ]
         if let serviceRunner { services.append(ServiceReconcileService(runner: serviceRunner)) }
         if let beacon { services.append(BeaconService(keeper: beacon)) }
         if let folder = settings.sitePlugins {
@@ -146,7 +167,11 @@ struct Lunad: AsyncParsableCommand {
                     bind: replication.bind, port: replication.port, tls: peerTLS, logger: logger,
                     receive: { await controller.receive($0) },
                     join: { (name, address) throws(LunaError) in try await controller.admit(name, address: address) },
-                    beacon: vote))
+                    beacon: vote,
+                    files: PeerFiles.Source(
+                        verifiedPath: { name in await imageStore.isVerified(name) ? imageStore.path(name) : nil },
+                        held: { Array(await imageStore.held()) }),
+                    tasks: { task throws(LunaError) in try await images.accept(task) }))
             services.append(sender.service(for: controller))
             logger.notice(
                 "replicating on port \(replication.port) with \(replication.peers.keys.sorted().joined(separator: ", "))")

@@ -30,7 +30,7 @@ public struct IntentRegistry: Sendable {
 
     /// Every intent of this build.
     public static let current = IntentRegistry(
-        ClusterIntents.all + NetworkIntents.all + OSImageIntents.all + GroupIntents.all + NodeIntents.all
+        ClusterIntents.all + NetworkIntents.all + OSImageIntents.all + OSImagePackIntents.all + GroupIntents.all + NodeIntents.all
             + DeviceIntents.all + RackIntents.all + SecretIntents.all + RouteIntents.all + DNSIntents.all
             + ClusterImportIntents.all + OSAccountIntents.all + BootIntents.all + SitePluginIntents.all)
 

@@ -27,9 +27,23 @@ enum OSImageIntents {
         // Version 2: `tag` may be set by an update, as luna2-cli's `osimage change -t` does.
         updateVersion: 2,
         afterChange: { state, name, row throws(LunaError) in
+            let row = keepingFileRecordsInStep(state: &state, name, row)
             guard let tag = row["tag"]?.stringValue, state.row(.osimagetag, RowKey.child(name, tag)) == nil else { return }
             state.put(.osimagetag, RowKey.child(name, tag), tagRow(tag, of: row))
         })
+
+    /// A boot file set by hand (not by a pack) has no recorded hash: the pack's record of
+    /// the file it replaced is dropped, so no controller fetches or verifies a stale one.
+    static func keepingFileRecordsInStep(state: inout ClusterState, _ name: String, _ row: Row) -> Row {
+        guard case .object(var files)? = row["files"] else { return row }
+        for field in ImageFileRef.fields where files[field] != nil && files[field]?["name"] != row[field] {
+            files[field] = nil
+        }
+        guard files != row["files"]?.objectValue else { return row }
+        let updated = ObjectRules.merge(row, ["files": files.isEmpty ? .null : .object(files)])
+        state.put(.osimage, name, updated)
+        return updated
+    }
 
     static let all: [IntentHandler] = object.handlers + [tag, deleteTag]
 
@@ -53,7 +67,9 @@ enum OSImageIntents {
     /// A tag freezes the image's boot files as they are now.
     static func tagRow(_ tag: String, of image: Row) -> Row {
         var row: Row = ["name": .string(tag)]
-        for field in ["kernelfile", "initrdfile", "imagefile", "kerneloptions", "kernelversion"] { row[field] = image[field] }
+        for field in ["kernelfile", "initrdfile", "imagefile", "kerneloptions", "kernelversion", "files"] {
+            row[field] = image[field]
+        }
         return row
     }
 

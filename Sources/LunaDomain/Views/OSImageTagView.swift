@@ -21,6 +21,9 @@ public struct OSImageTagView {
             var row = state.row(.osimagetag, key)!
             row["name"] = .string(tag)
             row["osimage"] = .string(owner)
+            row["files"] = nil
+            // luna2 shows where the tagged image's tree is: the files are pinned, the tree is the image's.
+            row["path"] = state.row(.osimage, owner)?["path"] ?? row["path"]
             let pinned = pinnedTo(owner, tag)
             if !pinned.groups.isEmpty { row["groups"] = .string(pinned.groups.joined(separator: ", ")) }
             if !pinned.nodes.isEmpty { row["nodes"] = .string(pinned.nodes.joined(separator: ", ")) }

@@ -24,6 +24,9 @@ public struct ObjectView {
             }
         case .osimage:
             row["tag"] = row["tag"] ?? .string("default")
+            // The hashes and the pack in progress are Luna's bookkeeping, shown by /monitor/osimage.
+            row["files"] = nil
+            row["packing"] = nil
             let tags = state.childKeys(.osimagetag, of: name).map { RowKey.split($0).name }
             if detail, !tags.isEmpty { row["assigned_tags"] = .string(tags.joined(separator: ",")) }
         case .route:

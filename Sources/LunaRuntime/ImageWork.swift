@@ -1,0 +1,203 @@
+import Foundation
+import Logging
+import LunaDomain
+import LunaModel
+import LunaServices
+import LunaTransport
+
+/// OS image work that runs on the master only (pack, kernel change): asked of any
+/// controller, run on the master, its progress lines streamed back to the controller
+/// asked, where the client follows `/config/status/<request_id>`. Two tasks on one image
+/// never run at once: the second waits for the first.
+public actor ImageWork {
+    public typealias Forward = @Sendable (_ master: String, _ task: PeerTasks.Task) async -> PeerSender.Forwarded
+
+    let controller: Controller
+    /// Nil when this controller cannot pack (no node login to bake into initrds).
+    let packer: ImagePacker?
+    let forward: Forward?
+    let logger: Logger
+    /// Images with a task running here, and the tasks waiting for each.
+    var busy: Set<String> = []
+    var waiting: [String: [CheckedContinuation<Void, Never>]] = [:]
+
+    public static let kinds: Set<String> = ["pack", "kernel"]
+
+    public init(controller: Controller, packer: ImagePacker?, forward: Forward?, logger: Logger) {
+        self.controller = controller
+        self.packer = packer
+        self.forward = forward
+        self.logger = logger
+    }
+
+    /// Starts `task` where it runs, or refuses it with the sentence the client reads. It is
+    /// under way when this returns; its lines go to this controller's stream of its request.
+    public func start(_ kind: String, image: String, actor: String, request: String, options: Row = [:]) async throws(LunaError) {
+        let task = PeerTasks.Task(kind: kind, object: image, actor: actor, request: request, options: options)
+        guard let master = await controller.replicationState.master else {
+            throw LunaError(.unavailable, "Service unavailable: this cluster has no master controller to \(task.kind) OS images")
+        }
+        let relay: AsyncThrowingStream<PeerTasks.Line, any Error>
+        if master == controller.name {
+            let lines = try await accept(task)
+            relay = AsyncThrowingStream { continuation in
+                let copying = Task {
+                    for await line in lines { continuation.yield(line) }
+                    continuation.finish()
+                }
+                continuation.onTermination = { _ in copying.cancel() }
+            }
+        } else {
+            guard let forward else {
+                throw LunaError(
+                    .unavailable,
+                    "Service unavailable: \(task.kind) runs on the master \(master), and this controller does not replicate")
+            }
+            switch await forward(master, task) {
+            case .running(let lines): relay = lines
+            case .refused(let error): throw error
+            case .unreachable(let why):
+                logger.warning("the master \(master) did not take \(task.kind) of \(task.object): \(why)")
+                throw LunaError(
+                    .unavailable,
+                    "Service unavailable: OS image \(task.kind) runs on the master, and the master controller \(master) does not answer. "
+                        + "Make a live controller the master (GET /ha/master/_set on it) and ask again")
+            }
+        }
+        await controller.startTask(task.request, actor: task.actor)
+        let controller = self.controller
+        Task {
+            do {
+                for try await line in relay { await controller.reportTask(task.request, line.text, status: line.status) }
+            } catch {
+                let message = (error as? LunaError)?.message ?? "\(error)"
+                await controller.reportTask(task.request, "error \(task.kind) \(task.object): \(message)", status: 500)
+            }
+            await controller.endTask(task.request)
+        }
+    }
+
+    /// A task this controller runs as the master: checked now (a refusal is the client's
+    /// answer), then run; its lines as they come.
+    public func accept(_ task: PeerTasks.Task) async throws(LunaError) -> AsyncStream<PeerTasks.Line> {
+        guard Self.kinds.contains(task.kind) else { throw .invalid("Invalid request: \(task.kind) is not an OS image task") }
+        guard await controller.replicationState.master == controller.name else {
+            throw LunaError(
+                .unavailable,
+                "Service unavailable: \(controller.name) is not the master, and OS image \(task.kind) runs there only")
+        }
+        let image = task.object
+        let row = await controller.read { $0.row(.osimage, image) }
+        guard let row else { throw .notFound("OS Image \(image) not present in database") }
+        guard let path = row["path"]?.stringValue, !path.isEmpty else {
+            throw .invalid("Invalid request: OS image \(image) has no path: set its path to the image's unpacked tree first")
+        }
+        if task.kind == "kernel" {
+            guard let version = task.options["kernelversion"]?.stringValue, !version.isEmpty else {
+                throw .invalid("Invalid request: kernelversion is required")
+            }
+            try ImagePacker.checkKernel(tree: path, image: image, version: version)
+        }
+        guard packer != nil else {
+            throw LunaError(
+                .unavailable,
+                "Service unavailable: \(controller.name) cannot pack: an initrd carries the node login, and [API] NODE_USERNAME and NODE_PASSWORD are not set in its luna.ini"
+            )
+        }
+        let (lines, sink) = AsyncStream.makeStream(of: PeerTasks.Line.self)
+        Task { await self.run(task, into: sink) }
+        return lines
+    }
+
+    private func run(_ task: PeerTasks.Task, into sink: AsyncStream<PeerTasks.Line>.Continuation) async {
+        let image = task.object
+        if busy.contains(image) {
+            sink.yield(.init("\(task.kind) \(image) waits for the task running on it"))
+            // `release` hands the image over: it stays busy from one task to the next.
+            await withCheckedContinuation { waiting[image, default: []].append($0) }
+        } else {
+            busy.insert(image)
+        }
+        defer { release(image) }
+        do throws(LunaError) {
+            let text = try await perform(task) { sink.yield(.init($0)) }
+            sink.yield(.init("finished \(task.kind) \(image): \(text)"))
+        } catch {
+            sink.yield(.init("error \(task.kind) \(image): \(error.message)", status: 500))
+        }
+        sink.finish()
+    }
+
+    private func release(_ image: String) {
+        guard var queue = waiting[image], !queue.isEmpty else {
+            busy.remove(image)
+            return
+        }
+        let next = queue.removeFirst()
+        waiting[image] = queue.isEmpty ? nil : queue
+        next.resume()
+    }
+
+    /// Records the pack's start, packs, and records the files or the failure.
+    private func perform(_ task: PeerTasks.Task, report: @escaping @Sendable (String) -> Void) async throws(LunaError) -> String {
+        let image = task.object
+        func submit(_ intent: String, _ body: Row) async throws(LunaError) {
+            _ = try await controller.submit(intent, object: image, body: body, actor: task.actor, requestID: task.request)
+        }
+        if task.kind == "kernel", let version = task.options["kernelversion"] {
+            try await submit("OSImage.update", ["kernelversion": version])
+            report("kernel of \(image) set to \(version.stringValue ?? "")")
+        }
+        guard let packer, let row = await controller.read({ $0.row(.osimage, image) }) else {
+            throw .notFound("OS Image \(image) not present in database")
+        }
+        try await submit("OSImage.packing", ["request": .string(task.request), "controller": .string(controller.name)])
+        let input = ImagePacker.Input(
+            image: image, tree: row["path"]?.stringValue ?? "", kernelVersion: row["kernelversion"]?.stringValue,
+            kernelModules: (row["kernelmodules"]?.stringValue ?? "").split(whereSeparator: { $0 == "," || $0 == " " }).map(
+                String.init),
+            request: task.request)
+        let output: ImagePacker.Output
+        do {
+            output = try await packer.pack(input) { report($0) }
+        } catch {
+            try? await submit("OSImage.packFailed", ["request": .string(task.request), "reason": .string(error.message)])
+            throw error
+        }
+        var files: [String: JSONValue] = [:]
+        for (kind, ref) in output.files { files[kind.rawValue] = ref.json }
+        try await submit(
+            "OSImage.packed",
+            ["request": .string(task.request), "kernelversion": .string(output.kernelVersion), "files": .object(files)])
+        let names = ImageFileKind.allCases.compactMap { output.files[$0]?.name }
+        return "OS image \(image) packed for kernel \(output.kernelVersion): \(names.joined(separator: ", "))"
+    }
+
+    /// A pack this controller recorded as started but that no task here runs (the process
+    /// was stopped or crashed mid-pack): recorded as failed, so nodes stop waiting and the
+    /// previous files stay current.
+    public func reportInterruptedPacks() async {
+        let me = controller.name
+        let stale = await controller.read { state in
+            state.rows(.osimage).compactMap { name, row -> (String, String)? in
+                guard row["packing"]?["controller"]?.stringValue == me, let request = row["packing"]?["request"]?.stringValue
+                else { return nil }
+                return (name, request)
+            }
+        }
+        for (image, request) in stale where !busy.contains(image) {
+            do throws(LunaError) {
+                _ = try await controller.submit(
+                    "OSImage.packFailed", object: image,
+                    body: [
+                        "request": .string(request), "reason": .string("the pack was cut short: \(me) stopped while packing"),
+                    ],
+                    actor: "lunad", requestID: request)
+                logger.warning(
+                    "the pack of \(image) (request \(request)) was cut short by a stop of this controller: recorded as failed")
+            } catch {
+                logger.warning("could not record the interrupted pack of \(image) as failed: \(error.message)")
+            }
+        }
+    }
+}

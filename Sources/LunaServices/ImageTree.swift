@@ -1,0 +1,65 @@
+import Foundation
+import LunaModel
+
+/// An OS image's unpacked tree (the image's `path`) as a pack reads it: its kernels, and
+/// whether its dracut has the luna module.
+struct ImageTree {
+    let path: String
+    let image: String
+
+    init(_ path: String, image: String) throws(LunaError) {
+        let trimmed = path.hasSuffix("/") ? String(path.dropLast()) : path
+        guard trimmed.hasPrefix("/"), !trimmed.isEmpty, !trimmed.split(separator: "/").contains("..") else {
+            throw .invalid("Invalid request: path of OS image \(image) must be an absolute folder, not '\(path)'")
+        }
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: trimmed + "/usr", isDirectory: &isFolder), isFolder.boolValue,
+            FileManager.default.fileExists(atPath: trimmed + "/tmp")
+        else {
+            throw .invalid(
+                "Invalid request: \(path) of OS image \(image) holds no OS tree (no usr and tmp folders): set the image's path to its unpacked tree"
+            )
+        }
+        self.path = trimmed
+        self.image = image
+    }
+
+    /// The kernel version asked for, or the newest in `boot/` when none is.
+    func kernel(_ asked: String?) throws(LunaError) -> String {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: path + "/boot")) ?? []
+        let versions = names.filter { $0.hasPrefix("vmlinuz-") }.map { String($0.dropFirst("vmlinuz-".count)) }
+        if let asked, !asked.isEmpty {
+            guard versions.contains(asked) else {
+                let have = versions.isEmpty ? "none" : versions.sorted().joined(separator: ", ")
+                throw .invalid("Invalid request: OS image \(image) has no kernel \(asked) in \(path)/boot (it has: \(have))")
+            }
+            return asked
+        }
+        guard let newest = versions.max(by: { $0.compare($1, options: .numeric) == .orderedAscending }) else {
+            throw .invalid("Invalid request: OS image \(image) has no kernel in \(path)/boot: install one in the image first")
+        }
+        return newest
+    }
+
+    func requireLunaModule() throws(LunaError) {
+        let module = path + "/usr/lib/dracut/modules.d/95luna/module-setup.sh"
+        guard FileManager.default.fileExists(atPath: module) else {
+            throw .invalid(
+                "Invalid request: OS image \(image) has no luna dracut module (\(module)): install the luna-node package in the image (Deploy/package-node builds it)"
+            )
+        }
+    }
+
+    /// A private folder under the tree's /tmp for one pack, as the tree sees it (`/tmp/…`).
+    func makeWorkFolder(_ request: String) throws(LunaError) -> String {
+        let inTree = "/tmp/.luna-pack-\(request)"
+        try? FileManager.default.removeItem(atPath: path + inTree)
+        do {
+            try FileManager.default.createDirectory(
+                atPath: path + inTree, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw LunaError(.unavailable, "\(path + inTree) cannot be made: \(error.localizedDescription)")
+        }
+        return inTree
+    }
+}
