@@ -1,0 +1,167 @@
+import Foundation
+import LunaModel
+import Testing
+
+/// Packing in a trio of real controllers: asked of one that is not the master, the pack
+/// runs on the master, its lines reach the controller asked in order, and the files end
+/// up verified on all three. Two packs of one image run one after the other; with the
+/// master down, a pack is refused with a sentence naming it.
+///
+/// The tree is a busybox one whose `dracut` only writes a file: it tests the forwarding
+/// and the files, not dracut (Deploy/image-pack-vm packs and boots a real Debian tree).
+@Suite(.serialized)
+struct OSImagePackProcessTests {
+    typealias LocalCluster = ReplicationProcessTests.LocalCluster
+
+    static func makeTree(_ tree: String) throws {
+        let manager = FileManager.default
+        for folder in ["bin", "usr/bin", "boot", "proc", "sys", "dev", "tmp", "etc", "usr/lib/dracut/modules.d/95luna"] {
+            try manager.createDirectory(atPath: "\(tree)/\(folder)", withIntermediateDirectories: true)
+        }
+        try manager.copyItem(atPath: "/bin/busybox", toPath: "\(tree)/bin/busybox")
+        for applet in ["sh", "cat", "env", "sleep"] { try manager.createSymbolicLink(atPath: "\(tree)/bin/\(applet)", withDestinationPath: "busybox") }
+        try manager.createSymbolicLink(atPath: "\(tree)/usr/bin/env", withDestinationPath: "../../bin/busybox")
+        let dracut = """
+            #!/bin/sh
+            # Stands in for dracut: the last argument is the initrd to write.
+            for last; do :; done
+            sleep 1
+            echo "initrd for: $* login: $(cat "$LUNA_NODE_INI")" > "$last"
+            """
+        try dracut.write(toFile: "\(tree)/usr/bin/dracut", atomically: true, encoding: .utf8)
+        try manager.setAttributes([.posixPermissions: 0o755], ofItemAtPath: "\(tree)/usr/bin/dracut")
+        try "module".write(toFile: "\(tree)/usr/lib/dracut/modules.d/95luna/module-setup.sh", atomically: true, encoding: .utf8)
+        try Data((0..<200_000).map { UInt8(truncatingIfNeeded: $0) }).write(to: URL(fileURLWithPath: "\(tree)/boot/vmlinuz-6.1.0-test"))
+        try "packed by the test".write(toFile: "\(tree)/etc/marker", atomically: true, encoding: .utf8)
+    }
+
+    static func archiveListing(_ archive: String) throws -> String {
+        let tar = Process()
+        tar.executableURL = URL(fileURLWithPath: "/usr/bin/tar")
+        tar.arguments = ["--zstd", "-tf", archive]
+        let pipe = Pipe()
+        tar.standardOutput = pipe
+        try tar.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        tar.waitUntilExit()
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// The lines of a request's stream until it ends (404), in order, with their statuses.
+    static func follow(_ request: String, on api: LunadProcess) async throws -> [(text: String, status: Int)] {
+        var lines: [(String, Int)] = []
+        for _ in 0..<1200 {
+            let reply = try await api.get("/config/status/\(request)", authenticated: false)
+            if reply.status == 404 { return lines }
+            let message = reply.body?["message"]?.stringValue ?? ""
+            let status = reply.body?["status"].flatMap { if case .int(let code) = $0 { code } else { nil } } ?? 0
+            for line in message.split(separator: ";;") where !line.isEmpty {
+                let text = line.components(separatedBy: " :: ").dropFirst().joined(separator: " :: ")
+                lines.append((text, status))
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return lines
+    }
+
+    @Test func aPackAskedOfAnyControllerRunsOnTheMasterAndItsFilesReachAllThree() async throws {
+        var cluster = LocalCluster()
+        cluster.linkPorts = false
+        defer {
+            _ = try? cluster.run(["down"])
+            try? FileManager.default.removeItem(atPath: cluster.directory)
+        }
+        let tree = cluster.directory + "-tree"
+        defer { try? FileManager.default.removeItem(atPath: tree) }
+        try Self.makeTree(tree)
+        let up = try cluster.run(["up", "3"])
+        #expect(up.exit == 0, "\(up.output)")
+        let apis = (1...3).map(cluster.api)
+        let create: JSONValue = ["config": ["osimage": ["fake": ["path": .string(tree)]]]]
+        #expect(try await apis[0].post("/config/osimage/fake", create).status == 201)
+        for api in apis {
+            var present = false
+            for _ in 0..<100 where !present {
+                present = try await api.get("/config/osimage/fake").status == 200
+                if !present { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(present, "the image did not reach the controller on port \(api.port)")
+        }
+
+        // c1 is the master; c3 is asked.
+        let asked = try await apis[2].get("/config/osimage/fake/_pack")
+        #expect(asked.status == 200, "\(asked.text)")
+        #expect(asked.body?["message"] == "osimage pack for fake queued")
+        let request = try #require(asked.body?["request_id"]?.stringValue)
+        let lines = try await Self.follow(request, on: apis[2])
+        let texts = lines.map(\.text)
+        let order = ["building the initrd of fake", "archiving", "hashing", "finished pack fake"]
+        let positions = order.map { step in texts.firstIndex { $0.hasPrefix(step) } }
+        #expect(positions.allSatisfy { $0 != nil } && positions == positions.sorted { ($0 ?? 0) < ($1 ?? 0) }, "\(texts)")
+        #expect(lines.allSatisfy { $0.status == 200 }, "\(lines)")
+
+        let image = try await apis[1].get("/config/osimage/fake").body?["config"]?["osimage"]?["fake"]
+        let files = ["kernelfile", "initrdfile", "imagefile"].compactMap { image?[$0]?.stringValue }
+        #expect(files.count == 3 && files.allSatisfy { $0.hasPrefix("fake-") }, "\(String(describing: image))")
+        var everywhere = false
+        var monitor: JSONValue?
+        for _ in 0..<300 where !everywhere {
+            monitor = try await apis[1].get("/monitor/osimage/fake", authenticated: false).body?["monitor"]?["status"]?["osimage"]?["fake"]
+            everywhere = monitor?["status"] == "200"
+            if !everywhere { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(everywhere, "\(String(describing: monitor))\n\(cluster.logTails())")
+        #expect(monitor?["state"] == "fake c1 complete, c2 complete, c3 complete")
+        let kernel = try Data(contentsOf: URL(fileURLWithPath: "\(tree)/boot/vmlinuz-6.1.0-test"))
+        for index in 1...3 {
+            let held = FileManager.default.contents(atPath: "\(cluster.directory)/c\(index)/data/files/\(files[0])")
+            #expect(held == kernel, "c\(index) holds another kernel")
+        }
+        let initrd = try String(contentsOfFile: "\(cluster.directory)/c2/data/files/\(files[1])", encoding: .utf8)
+        #expect(initrd.contains("--add network-legacy luna") && initrd.contains("USERNAME=node"), "\(initrd)")
+        #expect(try await apis[1].get("/files/\(files[0])", authenticated: false).status == 200)
+        let listing = try Self.archiveListing("\(cluster.directory)/c3/data/files/\(files[2])")
+        #expect(listing.contains("./etc/marker"), "\(listing)")
+        #expect(!listing.contains(".luna-pack"), "the pack's work folder went into the archive")
+        #expect(FileManager.default.subpaths(atPath: "\(tree)/tmp")?.isEmpty == true, "the pack left files in the tree")
+
+        // Two packs of one image at once, asked of two controllers: the second waits.
+        async let first = apis[1].get("/config/osimage/fake/_pack")
+        async let second = apis[2].get("/config/osimage/fake/_pack")
+        let (one, two) = try await (first, second)
+        let ids = [one, two].compactMap { $0.body?["request_id"]?.stringValue }
+        #expect(ids.count == 2)
+        let streams = [try await Self.follow(ids[0], on: apis[1]), try await Self.follow(ids[1], on: apis[2])]
+        #expect(streams.allSatisfy { $0.contains { $0.text.hasPrefix("finished pack fake") } }, "\(streams)")
+        #expect(streams.contains { $0.contains { $0.text.contains("waits for the task running on it") } }, "\(streams)")
+
+        // With the master down, a pack is refused with a sentence that names it.
+        #expect(try cluster.run(["stop", "c1"]).exit == 0)
+        let refused = try await apis[1].get("/config/osimage/fake/_pack")
+        #expect(refused.status == 503)
+        #expect(refused.text.contains("the master controller c1 does not answer"), "\(refused.text)")
+        #expect(refused.text.contains("/ha/master/_set"), "\(refused.text)")
+    }
+
+    @Test func anImageWithoutATreeOrAKernelIsRefusedBeforeAnythingRuns() async throws {
+        var cluster = LocalCluster()
+        cluster.linkPorts = false
+        defer {
+            _ = try? cluster.run(["down"])
+            try? FileManager.default.removeItem(atPath: cluster.directory)
+        }
+        #expect(try cluster.run(["up", "1"]).exit == 0)
+        let api = cluster.api(1)
+        #expect(try await api.get("/config/osimage/nosuch/_pack").status == 404)
+        #expect(try await api.post("/config/osimage/bare", ["config": ["osimage": ["bare": ["comment": "no path"]]]]).status == 201)
+        let bare = try await api.get("/config/osimage/bare/_pack")
+        #expect(bare.status == 400 && bare.text.contains("has no path"), "\(bare.text)")
+        let tree = cluster.directory + "-tree"
+        defer { try? FileManager.default.removeItem(atPath: tree) }
+        try Self.makeTree(tree)
+        #expect(try await api.post("/config/osimage/fake", ["config": ["osimage": ["fake": ["path": .string(tree)]]]]).status == 201)
+        let kernel = try await api.post("/config/osimage/fake/kernel", ["config": ["osimage": ["fake": ["kernelversion": "9.9"]]]])
+        #expect(kernel.status == 400 && kernel.text.contains("has no kernel 9.9"), "\(kernel.text)")
+        #expect(kernel.text.contains("6.1.0-test"), "\(kernel.text)")
+    }
+}
