@@ -41,7 +41,9 @@ enum NetworkKind: ResourceKind {
 }
 enum OSImageKind: ResourceKind {
     static var resource: Resource { Resources.osimage }
-    static var extraCommands: [any ParsableCommand.Type] { [TagCommand.self, UntagCommand.self] }
+    static var extraCommands: [any ParsableCommand.Type] {
+        [TagCommand.self, UntagCommand.self, PackCommand.self, KernelCommand.self]
+    }
 }
 enum BMCSetupKind: ResourceKind { static var resource: Resource { Resources.bmcsetup } }
 enum SwitchKind: ResourceKind { static var resource: Resource { Resources.switch } }

@@ -19,7 +19,9 @@ struct OSImagePackProcessTests {
             try manager.createDirectory(atPath: "\(tree)/\(folder)", withIntermediateDirectories: true)
         }
         try manager.copyItem(atPath: "/bin/busybox", toPath: "\(tree)/bin/busybox")
-        for applet in ["sh", "cat", "env", "sleep"] { try manager.createSymbolicLink(atPath: "\(tree)/bin/\(applet)", withDestinationPath: "busybox") }
+        for applet in ["sh", "cat", "env", "sleep"] {
+            try manager.createSymbolicLink(atPath: "\(tree)/bin/\(applet)", withDestinationPath: "busybox")
+        }
         try manager.createSymbolicLink(atPath: "\(tree)/usr/bin/env", withDestinationPath: "../../bin/busybox")
         let dracut = """
             #!/bin/sh
@@ -31,7 +33,8 @@ struct OSImagePackProcessTests {
         try dracut.write(toFile: "\(tree)/usr/bin/dracut", atomically: true, encoding: .utf8)
         try manager.setAttributes([.posixPermissions: 0o755], ofItemAtPath: "\(tree)/usr/bin/dracut")
         try "module".write(toFile: "\(tree)/usr/lib/dracut/modules.d/95luna/module-setup.sh", atomically: true, encoding: .utf8)
-        try Data((0..<200_000).map { UInt8(truncatingIfNeeded: $0) }).write(to: URL(fileURLWithPath: "\(tree)/boot/vmlinuz-6.1.0-test"))
+        try Data((0..<200_000).map { UInt8(truncatingIfNeeded: $0) }).write(
+            to: URL(fileURLWithPath: "\(tree)/boot/vmlinuz-6.1.0-test"))
         try "packed by the test".write(toFile: "\(tree)/etc/marker", atomically: true, encoding: .utf8)
     }
 
@@ -106,7 +109,8 @@ struct OSImagePackProcessTests {
         var everywhere = false
         var monitor: JSONValue?
         for _ in 0..<300 where !everywhere {
-            monitor = try await apis[1].get("/monitor/osimage/fake", authenticated: false).body?["monitor"]?["status"]?["osimage"]?["fake"]
+            monitor = try await apis[1].get("/monitor/osimage/fake", authenticated: false).body?["monitor"]?["status"]?[
+                "osimage"]?["fake"]
             everywhere = monitor?["status"] == "200"
             if !everywhere { try await Task.sleep(for: .milliseconds(100)) }
         }
@@ -153,15 +157,29 @@ struct OSImagePackProcessTests {
         #expect(try cluster.run(["up", "1"]).exit == 0)
         let api = cluster.api(1)
         #expect(try await api.get("/config/osimage/nosuch/_pack").status == 404)
-        #expect(try await api.post("/config/osimage/bare", ["config": ["osimage": ["bare": ["comment": "no path"]]]]).status == 201)
+        #expect(
+            try await api.post("/config/osimage/bare", ["config": ["osimage": ["bare": ["comment": "no path"]]]]).status == 201)
         let bare = try await api.get("/config/osimage/bare/_pack")
         #expect(bare.status == 400 && bare.text.contains("has no path"), "\(bare.text)")
         let tree = cluster.directory + "-tree"
         defer { try? FileManager.default.removeItem(atPath: tree) }
         try Self.makeTree(tree)
-        #expect(try await api.post("/config/osimage/fake", ["config": ["osimage": ["fake": ["path": .string(tree)]]]]).status == 201)
-        let kernel = try await api.post("/config/osimage/fake/kernel", ["config": ["osimage": ["fake": ["kernelversion": "9.9"]]]])
+        #expect(
+            try await api.post("/config/osimage/fake", ["config": ["osimage": ["fake": ["path": .string(tree)]]]]).status == 201)
+        let kernel = try await api.post(
+            "/config/osimage/fake/kernel", ["config": ["osimage": ["fake": ["kernelversion": "9.9"]]]])
         #expect(kernel.status == 400 && kernel.text.contains("has no kernel 9.9"), "\(kernel.text)")
         #expect(kernel.text.contains("6.1.0-test"), "\(kernel.text)")
+
+        // The CLI follows the pack to its end, and says why a kernel change is refused.
+        let url = "http://127.0.0.1:\(cluster.base + 1)"
+        let packed = try LunadProcess.luna(["osimage", "pack", "fake", "--url", url])
+        #expect(packed.exit == 0, "\(packed.output)")
+        #expect(
+            packed.output.contains("osimage pack for fake queued") && packed.output.contains("finished pack fake"),
+            "\(packed.output)")
+        let refused = try LunadProcess.luna(["osimage", "kernel", "fake", "9.9", "--url", url])
+        #expect(refused.exit == 1)
+        #expect(refused.output.contains("luna: Invalid request: OS image fake has no kernel 9.9"), "\(refused.output)")
     }
 }
