@@ -25,7 +25,7 @@ public enum LunaApplication {
         SecretRoutes.add(to: groups, controller: controller)
         NetworkServiceRoutes.add(to: groups, controller: controller)
         HARoutes.add(to: groups, controller: controller, beacon: services.beacon)
-        ClusterStatusRoutes.add(to: groups, controller: controller, beacon: services.beacon)
+        ClusterStatusRoutes.add(to: groups, controller: controller, beacon: services.beacon, copies: services.imageCopies)
         MonitorRoutes.add(to: groups, controller: controller, copies: services.imageCopies)
         let booting = NodeBooting(controller: controller, renderer: boot.renderer, hooks: boot.hooks)
         BootRoutes.add(to: groups, booting: booting, tokens: tokens)

@@ -51,6 +51,10 @@ struct ClusterStatusCommand: AsyncParsableCommand {
             "  log: \(status["log"]?["events"]?.canonicalText ?? "?") events"
                 + (folded.isEmpty ? ", nothing compacted yet" : " after the snapshot {\(folded.joined(separator: " "))}"))
         if let beacon = status["beacon"] { lines.append("  " + Self.describe(beacon: beacon)) }
+        for (image, copies) in (status["images"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
+            let held = (copies.objectValue ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.stringValue ?? "?")" }
+            lines.append("  image \(image): \(held.joined(separator: ", "))")
+        }
         let incidents = status["incidents"]?.arrayValue ?? []
         lines.append(
             incidents.isEmpty

@@ -116,6 +116,8 @@ struct OSImagePackProcessTests {
         }
         #expect(everywhere, "\(String(describing: monitor))\n\(cluster.logTails())")
         #expect(monitor?["state"] == "fake c1 complete, c2 complete, c3 complete")
+        let status = try LunadProcess.luna(["cluster", "status", "--url", "http://127.0.0.1:\(cluster.base + 3)"])
+        #expect(status.output.contains("image fake: c1 complete, c2 complete, c3 complete"), "\(status.output)")
         let kernel = try Data(contentsOf: URL(fileURLWithPath: "\(tree)/boot/vmlinuz-6.1.0-test"))
         for index in 1...3 {
             let held = FileManager.default.contents(atPath: "\(cluster.directory)/c\(index)/data/files/\(files[0])")
