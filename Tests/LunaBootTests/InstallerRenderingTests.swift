@@ -139,6 +139,25 @@ struct InstallerRenderingTests {
         #expect(bmc.reason == "BMC setup default-bmcsetup has no username or password: node node001 cannot set up its BMC")
     }
 
+    /// luna2's packing_bootpause: while its image packs, a node waits; one pinned to a tag,
+    /// whose files the pack does not touch, boots.
+    @Test func aNodeWaitsWhileItsImagePacksWhenTheClusterSaysSo() async throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try await change("Node.update", "node001", ["interfaces": [["interface": "BOOTIF", "macaddress": "52:54:00:00:00:01"]]])
+        try await change("Node.update", "node002", ["interfaces": [["interface": "BOOTIF", "macaddress": "52:54:00:00:00:02"]]])
+        try await change("OSImage.tag", "compute-image", ["tag": "stable"])
+        try await change("Node.update", "node002", ["osimagetag": "stable"])
+        try await change("OSImage.packing", "compute-image", ["request": "r1", "controller": "controller"])
+        #expect(try await nodeBoot().contains("initrd=initrd.img"), "without packing_bootpause the node boots the current files")
+        try await change("Cluster.update", "cluster", ["packing_bootpause": true])
+        let waiting = try await nodeBoot()
+        #expect(waiting.contains("OS image compute-image is being packed; node node001 waits until the pack is done"))
+        #expect(waiting.contains("sleep 60") && !waiting.contains("initrd=initrd.img"))
+        #expect(try await nodeBoot("node002").contains("initrd=initrd.img"))
+        try await change("OSImage.packFailed", "compute-image", ["request": "r1", "reason": "test"])
+        #expect(try await nodeBoot().contains("initrd=initrd.img"))
+    }
+
     @Test func kernelCommandLinesFollowLuna2ForEachKindOfAddress() async throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try await change("Node.update", "node001", ["interfaces": [["interface": "BOOTIF", "macaddress": "52:54:00:00:00:01"]]])
