@@ -49,29 +49,44 @@ public struct ImagePacker: Sendable {
         let tree = try ImageTree(input.tree, image: input.image)
         let version = try tree.kernel(input.kernelVersion)
         try tree.requireLunaModule()
-        let work = try tree.makeWorkFolder(input.request)
-        defer { try? FileManager.default.removeItem(atPath: tree.path + work) }
-        let staging = store.directory + "/.pack-\(input.request)"
+        // Beside the files, never in the tree: the tree stays as it was, and the initrd
+        // arrives on the files' own file system.
+        let work = store.directory + "/.pack-\(input.request)"
+        let login = work + ".ini"
+        let staging = work + ".out"
         defer {
+            for path in [work, login] { try? FileManager.default.removeItem(atPath: path) }
             for kind in ImageFileKind.allCases { try? FileManager.default.removeItem(atPath: "\(staging).\(kind.suffix)") }
         }
-        try write(nodeINI, to: tree.path + work + "/node.ini", mode: 0o600)
+        try? FileManager.default.removeItem(atPath: work)
+        do {
+            try FileManager.default.createDirectory(
+                atPath: work, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw LunaError(.unavailable, "\(work) cannot be made: \(error.localizedDescription)")
+        }
+        try write(nodeINI, to: login, mode: 0o600)
 
         await report("building the initrd of \(input.image) with dracut for kernel \(version)")
-        let drivers = input.kernelModules.filter { !$0.isEmpty }
-        var dracut = [
-            "unshare", "--mount", "--propagation", "private", "--", "sh", "-c", Self.dracutScript, "sh", tree.path, version, work,
-        ]
-        if !drivers.isEmpty { dracut += ["--add-drivers", drivers.joined(separator: " ")] }
-        try await run(dracut, timeout: dracutTimeout, what: "dracut in \(tree.path)")
-        try move(tree.path + work + "/initrd.img", to: "\(staging).\(ImageFileKind.initrd.suffix)")
+        let drivers = input.kernelModules.filter { !$0.isEmpty }.joined(separator: " ")
+        let dracut = try await run(
+            [
+                "unshare", "--mount", "--propagation", "private", "--pid", "--fork", "--kill-child", "sh", "-c",
+                Self.dracutScript, "sh", tree.path, version, login, work, drivers,
+            ], timeout: dracutTimeout, what: "dracut in \(tree.path)")
+        // dracut only warns about a module it cannot find, and a node would boot without it.
+        if let missing = dracut.output.split(separator: "\n").first(where: { $0.contains("Failed to find module") }) {
+            throw LunaError(
+                .invalid,
+                "Invalid request: kernelmodules of OS image \(input.image) names a module kernel \(version) lacks: \(missing)")
+        }
+        try move(work + "/initrd.img", to: "\(staging).\(ImageFileKind.initrd.suffix)")
 
         await report("archiving \(tree.path) (tar with numeric owners, xattrs and ACLs, zstd)")
-        try await run(
+        _ = try await run(
             [
                 "tar", "--numeric-owner", "--xattrs", "--xattrs-include=*", "--acls", "--one-file-system", "--sparse",
-                "--exclude=.\(work)", "-I", "zstd -T0 -3", "-C", tree.path, "-cf", "\(staging).\(ImageFileKind.archive.suffix)",
-                ".",
+                "--sort=name", "-I", "zstd -q -T0 -3", "-C", tree.path, "-cf", "\(staging).\(ImageFileKind.archive.suffix)", ".",
             ], timeout: archiveTimeout, what: "tar of \(tree.path)")
         try copy(tree.path + "/boot/vmlinuz-\(version)", to: "\(staging).\(ImageFileKind.kernel.suffix)")
 
@@ -92,24 +107,39 @@ public struct ImagePacker: Sendable {
         return Output(kernelVersion: version, files: files)
     }
 
-    /// Runs dracut inside the tree ($1) for kernel $2, writing $3/initrd.img with the node
-    /// login $3/node.ini; further arguments go to dracut. The caller runs it in a private
-    /// mount namespace, so the bind mounts end with it whatever happens.
+    /// Builds the initrd inside the tree ($1) for kernel $2 with the node login $3, in the
+    /// work folder $4, adding the drivers $5. Run in private mount and pid namespaces: the
+    /// mounts and every process end with it, however it ends. The tree is mounted
+    /// read-only and its /tmp is the work folder, so the pack changes nothing in it.
     static let dracutScript = """
         set -eu
-        tree=$1 kver=$2 work=$3
-        shift 3
-        for fs in proc sys dev; do mount --rbind "/$fs" "$tree/$fs"; done
-        chroot "$tree" env LUNA_NODE_INI="$work/node.ini" dracut --force --quiet --no-hostonly --kver "$kver" \\
-            --add "network-legacy luna" --omit "systemd network-manager" --compress zstd --no-early-microcode \\
-            "$@" "$work/initrd.img"
+        tree=$1 kver=$2 ini=$3 work=$4 drivers=$5
+        trap 'rm -f "$work/node.ini"' EXIT
+        for d in proc sys dev tmp; do
+            if [ ! -d "$tree/$d" ] || [ -L "$tree/$d" ]; then
+                echo "the image has no folder /$d to mount on" >&2
+                exit 1
+            fi
+        done
+        mount --bind "$tree" "$tree"
+        mount -o remount,bind,ro "$tree"
+        mount -t proc proc "$tree/proc"
+        mount --bind /sys "$tree/sys"
+        mount --bind /dev "$tree/dev"
+        mount --bind "$work" "$tree/tmp"
+        install -m 0600 "$ini" "$work/node.ini"
+        set -- --force --no-hostonly --kver "$kver" --add "network-legacy luna" \\
+            --omit "systemd network-manager" --compress "zstd -q -3 -T0" --no-early-microcode --tmpdir /tmp
+        if [ -n "$drivers" ]; then set -- "$@" --add-drivers "$drivers"; fi
+        env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LUNA_NODE_INI=/tmp/node.ini chroot "$tree" dracut "$@" /tmp/initrd.img
         """
 
-    private func run(_ argv: [String], timeout: Duration, what: String) async throws(LunaError) {
+    private func run(_ argv: [String], timeout: Duration, what: String) async throws(LunaError) -> ProgramRun.Finished {
         let finished = try await ProgramRun(argv, timeout: timeout).run()
         guard finished.succeeded else {
             throw LunaError(.unavailable, "\(what) failed (\(finished.status)): \(finished.tail)")
         }
+        return finished
     }
 
     private func write(_ text: String, to path: String, mode: Int) throws(LunaError) {

@@ -49,17 +49,4 @@ struct ImageTree {
             )
         }
     }
-
-    /// A private folder under the tree's /tmp for one pack, as the tree sees it (`/tmp/…`).
-    func makeWorkFolder(_ request: String) throws(LunaError) -> String {
-        let inTree = "/tmp/.luna-pack-\(request)"
-        try? FileManager.default.removeItem(atPath: path + inTree)
-        do {
-            try FileManager.default.createDirectory(
-                atPath: path + inTree, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
-        } catch {
-            throw LunaError(.unavailable, "\(path + inTree) cannot be made: \(error.localizedDescription)")
-        }
-        return inTree
-    }
 }

