@@ -12,9 +12,8 @@ struct ConfigKind: Sendable {
     var emptyMessage: String
     var missingMessage: @Sendable (String) -> String
     var render: @Sendable (ClusterState, String, Bool, ClusterKey) -> JSONValue?
-    /// luna2 queues an image clone and answers 200 with a request id the client follows
-    /// on `/config/status/<id>`; other clones answer 201.
-    var cloneAnswersRequest = false
+    /// An image's clone copies its tree on the master: OSImageWorkRoutes has its route.
+    var cloneRouteElsewhere = false
 
     var pattern: NamePattern { FieldSchema.pattern(of: table) }
 
@@ -59,18 +58,14 @@ struct ConfigKind: Sendable {
         }
         // luna2 clones no networks, racks, clouds, routes or OS accounts. (Rack.clone stays
         // registered: logs written before its route went still hold such events.)
-        guard ![.network, .rack, .cloud, .route, .osuser, .osgroup].contains(kind.table) else {
+        guard ![.network, .rack, .cloud, .route, .osuser, .osgroup].contains(kind.table), !kind.cloneRouteElsewhere else {
             return addDelete(to: groups, controller: controller)
         }
         groups.admin.post("/config/\(kind.kind)/:name/_clone") { request, context in
             await answer { () throws(LunaError) in
                 let name = try kind.name(context)
                 let body = try await RequestBody.object(request, at: ["config", kind.kind, name])
-                guard kind.cloneAnswersRequest else { return try await kind.submit(controller, "clone", name, body, request) }
-                let outcome = try await controller.submit(
-                    "\(kind.intentPrefix).clone", object: name, body: body, actor: request.actor, requestID: request.requestID)
-                guard case .created(let text) = outcome else { return Responses.outcome(outcome) }
-                return Responses.json(["message": .string(text), "request_id": .string(request.requestID)])
+                return try await kind.submit(controller, "clone", name, body, request)
             }
         }
         addDelete(to: groups, controller: controller)

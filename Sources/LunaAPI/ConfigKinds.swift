@@ -17,7 +17,7 @@ enum ConfigKinds {
         "network", .network, "Network", empty: "No networks is available", missing: { "Network \($0) is not available" })
     static let osimage: ConfigKind = {
         var kind = simple("osimage", .osimage, "OSImage", empty: "No osimage is available", missing: { "No \($0) is available" })
-        kind.cloneAnswersRequest = true
+        kind.cloneRouteElsewhere = true
         return kind
     }()
     static let bmcsetup = simple(

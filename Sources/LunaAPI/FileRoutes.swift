@@ -48,7 +48,7 @@ enum FileRoutes {
             }
             guard let size = regularFileSize(path) else {
                 let referenced = await controller.read { state in isReferenced(name, in: state) }
-                let reason = referenced ? ": its OS image names it, and it was put here by hand, not packed" : ""
+                let reason = referenced ? ": an OS image names it: pack the image, or put the file there" : ""
                 return Responses.message("\(name) is not present in \(directory)\(reason)", status: .notFound)
             }
             var headers = HTTPFields()

@@ -5,7 +5,8 @@ import LunaModel
 import LunaServices
 import LunaTransport
 
-/// OS image work that runs on the master only (pack, kernel change): asked of any
+/// OS image work that runs on the master, where the trees are (pack, kernel change, grab,
+/// push): asked of any
 /// controller, run on the master, its progress lines streamed back to the controller
 /// asked, where the client follows `/config/status/<request_id>`. Two tasks on one image
 /// never run at once: the second waits for the first.
@@ -15,17 +16,26 @@ public actor ImageWork {
     let controller: Controller
     /// Nil when this controller cannot pack (no node login to bake into initrds).
     let packer: ImagePacker?
+    /// Nil when this controller has no key for the nodes' root login (grab, push).
+    let rsync: TreeRsync?
+    /// Nodes a push copies to at once.
+    let pushConcurrency: Int
     let forward: Forward?
     let logger: Logger
     /// Images with a task running here, and the tasks waiting for each.
     var busy: Set<String> = []
     var waiting: [String: [CheckedContinuation<Void, Never>]] = [:]
 
-    public static let kinds: Set<String> = ["pack", "kernel"]
+    public static let kinds: Set<String> = ["pack", "kernel", "clone", "grab", "push"]
 
-    public init(controller: Controller, packer: ImagePacker?, forward: Forward?, logger: Logger) {
+    public init(
+        controller: Controller, packer: ImagePacker?, rsync: TreeRsync? = nil, pushConcurrency: Int = 16, forward: Forward?,
+        logger: Logger
+    ) {
         self.controller = controller
         self.packer = packer
+        self.rsync = rsync
+        self.pushConcurrency = pushConcurrency
         self.forward = forward
         self.logger = logger
     }
@@ -86,23 +96,11 @@ public actor ImageWork {
                 .unavailable,
                 "Service unavailable: \(controller.name) is not the master, and OS image \(task.kind) runs there only")
         }
-        let image = task.object
-        let row = await controller.read { $0.row(.osimage, image) }
-        guard let row else { throw .notFound("OS Image \(image) not present in database") }
-        guard let path = row["path"]?.stringValue, !path.isEmpty else {
-            throw .invalid("Invalid request: OS image \(image) has no path: set its path to the image's unpacked tree first")
-        }
-        if task.kind == "kernel" {
-            guard let version = task.options["kernelversion"]?.stringValue, !version.isEmpty else {
-                throw .invalid("Invalid request: kernelversion is required")
-            }
-            try ImagePacker.checkKernel(tree: path, image: image, version: version)
-        }
-        guard packer != nil else {
-            throw LunaError(
-                .unavailable,
-                "Service unavailable: \(controller.name) cannot pack: an initrd carries the node login, and [API] NODE_USERNAME and NODE_PASSWORD are not set in its luna.ini"
-            )
+        switch task.kind {
+        case "clone": try await checkClone(task)
+        case "grab": try await checkGrab(task)
+        case "push": try await checkPush(task)
+        default: try checkPack(task, tree: try await treeOf(task.object))
         }
         let (lines, sink) = AsyncStream.makeStream(of: PeerTasks.Line.self)
         Task { await self.run(task, into: sink) }
@@ -138,39 +136,27 @@ public actor ImageWork {
         next.resume()
     }
 
-    /// Records the pack's start, packs, and records the files or the failure.
     private func perform(_ task: PeerTasks.Task, report: @escaping @Sendable (String) -> Void) async throws(LunaError) -> String {
-        let image = task.object
-        func submit(_ intent: String, _ body: Row) async throws(LunaError) {
-            _ = try await controller.submit(intent, object: image, body: body, actor: task.actor, requestID: task.request)
+        switch task.kind {
+        case "clone": try await performClone(task, report: report)
+        case "grab": try await performGrab(task, report: report)
+        case "push": try await performPush(task, report: report)
+        default: try await performPack(task, report: report)
         }
-        if task.kind == "kernel", let version = task.options["kernelversion"] {
-            try await submit("OSImage.update", ["kernelversion": version])
-            report("kernel of \(image) set to \(version.stringValue ?? "")")
+    }
+
+    /// The image's tree, which every task needs.
+    func treeOf(_ image: String) async throws(LunaError) -> String {
+        let row = await controller.read { $0.row(.osimage, image) }
+        guard let row else { throw .notFound("OS Image \(image) not present in database") }
+        guard let path = row["path"]?.stringValue, !path.isEmpty else {
+            throw .invalid("Invalid request: OS image \(image) has no path: set its path to the image's unpacked tree first")
         }
-        guard let packer, let row = await controller.read({ $0.row(.osimage, image) }) else {
-            throw .notFound("OS Image \(image) not present in database")
-        }
-        try await submit("OSImage.packing", ["request": .string(task.request), "controller": .string(controller.name)])
-        let input = ImagePacker.Input(
-            image: image, tree: row["path"]?.stringValue ?? "", kernelVersion: row["kernelversion"]?.stringValue,
-            kernelModules: (row["kernelmodules"]?.stringValue ?? "").split(whereSeparator: { $0 == "," || $0 == " " }).map(
-                String.init),
-            request: task.request)
-        let output: ImagePacker.Output
-        do {
-            output = try await packer.pack(input) { report($0) }
-        } catch {
-            try? await submit("OSImage.packFailed", ["request": .string(task.request), "reason": .string(error.message)])
-            throw error
-        }
-        var files: [String: JSONValue] = [:]
-        for (kind, ref) in output.files { files[kind.rawValue] = ref.json }
-        try await submit(
-            "OSImage.packed",
-            ["request": .string(task.request), "kernelversion": .string(output.kernelVersion), "files": .object(files)])
-        let names = ImageFileKind.allCases.compactMap { output.files[$0]?.name }
-        return "OS image \(image) packed for kernel \(output.kernelVersion): \(names.joined(separator: ", "))"
+        return path
+    }
+
+    func submit(_ task: PeerTasks.Task, _ intent: String, _ body: Row) async throws(LunaError) {
+        _ = try await controller.submit(intent, object: task.object, body: body, actor: task.actor, requestID: task.request)
     }
 
     /// A pack this controller recorded as started but that no task here runs (the process
@@ -186,6 +172,7 @@ public actor ImageWork {
             }
         }
         for (image, request) in stale where !busy.contains(image) {
+            packer?.removeLeftovers(of: request)
             do throws(LunaError) {
                 _ = try await controller.submit(
                     "OSImage.packFailed", object: image,

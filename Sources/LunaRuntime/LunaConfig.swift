@@ -31,6 +31,10 @@ public struct LunaConfig: Sendable {
     public var imageFiles: String
     /// How long an image file no image or tag names any more is kept before it is removed (ms).
     public var keepUnreferenced: Int64
+    /// `[IMAGES]`: the private key for the nodes' root login (grab, push), and how many
+    /// nodes a push copies to at once.
+    public var sshKey: String?
+    public var pushConcurrency: Int
     /// The daemons this controller reconciles and controls, if any.
     public var services: ServiceSettings
     /// `[BEACON]`: how this controller takes part in holding the beacon address; nil for not at all.
@@ -71,6 +75,7 @@ public struct LunaConfig: Sendable {
         "DATA": ["DIRECTORY", "BOOTSTRAP", "FSYNC", "COMPACT_AGE"],
         "REPLICATION": ["PORT", "CERTIFICATES", "PEERS", "PULL_INTERVAL", "BIND", "ADVERTISE"],
         "FILES": ["IMAGE_FILES", "KEEP_UNREFERENCED"],
+        "IMAGES": ["SSH_KEY", "PUSH_CONCURRENCY"],
         "TEMPLATES": ["DIRECTORY"],
         "PLUGINS": ["DIRECTORY", "SITE_DIRECTORY"],
         "SERVICES": Set(
@@ -117,6 +122,20 @@ public struct LunaConfig: Sendable {
         guard let keepUnreferenced = parseAge(keepText) else {
             throw ini.failure("FILES", "KEEP_UNREFERENCED", "= \(keepText) is not a duration like 1h, 30m, 90s or 0s")
         }
+        let sshKey = ini.value("IMAGES", "SSH_KEY").flatMap { $0.isEmpty ? nil : resolve($0) }
+        if let sshKey {
+            guard FileManager.default.isReadableFile(atPath: sshKey) else {
+                throw ini.failure("IMAGES", "SSH_KEY", "= \(sshKey) is not a readable private key")
+            }
+            // rsync hands ssh's command line to a shell-like splitter.
+            guard !sshKey.contains(where: { $0 == " " || $0 == "'" || $0 == "\"" || $0 == "\\" }) else {
+                throw ini.failure("IMAGES", "SSH_KEY", "= \(sshKey) must be a path without spaces or quotes")
+            }
+        }
+        let concurrencyText = ini.value("IMAGES", "PUSH_CONCURRENCY") ?? "16"
+        guard let pushConcurrency = Int(concurrencyText), (1...1000).contains(pushConcurrency) else {
+            throw ini.failure("IMAGES", "PUSH_CONCURRENCY", "= \(concurrencyText) must be a number of nodes from 1 to 1000")
+        }
         let expiry = ini.value("API", "EXPIRY") ?? "24h"
         guard let lifetime = parseDuration(expiry) else {
             throw ini.failure("API", "EXPIRY", "= \(expiry) is not a duration like 24h, 30m or 3600s")
@@ -155,7 +174,8 @@ public struct LunaConfig: Sendable {
             templates: try folder("TEMPLATES", "DIRECTORY"), plugins: try folder("PLUGINS", "DIRECTORY"),
             sitePlugins: ini.value("PLUGINS", "SITE_DIRECTORY").flatMap { $0.isEmpty ? nil : resolve($0) },
             imageFiles: ini.value("FILES", "IMAGE_FILES").flatMap { $0.isEmpty ? nil : resolve($0) } ?? dataDirectory + "/files",
-            keepUnreferenced: keepUnreferenced, services: try readServices(ini, resolve: resolve),
+            keepUnreferenced: keepUnreferenced, sshKey: sshKey, pushConcurrency: pushConcurrency,
+            services: try readServices(ini, resolve: resolve),
             beacon: try readBeacon(ini, resolve: resolve))
     }
 

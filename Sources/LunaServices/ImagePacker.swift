@@ -45,6 +45,14 @@ public struct ImagePacker: Sendable {
         _ = try ImageTree(tree, image: image).kernel(version)
     }
 
+    /// What a pack cut short by a stop of the controller left beside the files.
+    public func removeLeftovers(of request: String) {
+        let work = store.directory + "/.pack-\(request)"
+        for path in [work, work + ".ini"] + ImageFileKind.allCases.map({ "\(work).out.\($0.suffix)" }) {
+            try? FileManager.default.removeItem(atPath: path)
+        }
+    }
+
     public func pack(_ input: Input, report: @Sendable (String) async -> Void) async throws(LunaError) -> Output {
         let tree = try ImageTree(input.tree, image: input.image)
         let version = try tree.kernel(input.kernelVersion)
@@ -54,11 +62,8 @@ public struct ImagePacker: Sendable {
         let work = store.directory + "/.pack-\(input.request)"
         let login = work + ".ini"
         let staging = work + ".out"
-        defer {
-            for path in [work, login] { try? FileManager.default.removeItem(atPath: path) }
-            for kind in ImageFileKind.allCases { try? FileManager.default.removeItem(atPath: "\(staging).\(kind.suffix)") }
-        }
-        try? FileManager.default.removeItem(atPath: work)
+        removeLeftovers(of: input.request)
+        defer { removeLeftovers(of: input.request) }
         do {
             try FileManager.default.createDirectory(
                 atPath: work, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])

@@ -42,7 +42,7 @@ enum NetworkKind: ResourceKind {
 enum OSImageKind: ResourceKind {
     static var resource: Resource { Resources.osimage }
     static var extraCommands: [any ParsableCommand.Type] {
-        [TagCommand.self, UntagCommand.self, PackCommand.self, KernelCommand.self]
+        [TagCommand.self, UntagCommand.self, PackCommand.self, KernelCommand.self, GrabCommand.self, PushCommand.self]
     }
 }
 enum BMCSetupKind: ResourceKind { static var resource: Resource { Resources.bmcsetup } }

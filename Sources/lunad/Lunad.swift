@@ -109,7 +109,10 @@ struct Lunad: AsyncParsableCommand {
         let packer = settings.nodeLogin.map { login in
             ImagePacker(store: imageStore, nodeINI: "USERNAME=\(login.username)\nPASSWORD=\(login.password)\n")
         }
-        let images = ImageWork(controller: controller, packer: packer, forward: forward, logger: logger)
+        let rsync = settings.sshKey.map { TreeRsync(key: $0, knownHosts: settings.dataDirectory + "/known_hosts") }
+        let images = ImageWork(
+            controller: controller, packer: packer, rsync: rsync, pushConcurrency: settings.pushConcurrency, forward: forward,
+            logger: logger)
         let imageFiles = ImageFileReconciler(
             controller: controller, store: imageStore, fetch: fetch,
             keepUnreferenced: .milliseconds(settings.keepUnreferenced), logger: logger)

@@ -181,7 +181,8 @@ struct BootAPITests {
             #expect(try await api.get("/files/..%2Foutside", token: "").status == .badRequest)
             let unpacked = try await api.get("/files/initrd.img", token: "")
             #expect(
-                unpacked.status == .notFound && unpacked.message.hasSuffix("its OS image is not packed on this controller yet"))
+                unpacked.status == .notFound
+                    && unpacked.message.hasSuffix(": an OS image names it: pack the image, or put the file there"))
             #expect(try await api.get("/files/unknown", token: "").status == .notFound)
         }
     }

@@ -168,7 +168,8 @@ struct RollbackTests {
         let expected = [
             "Cluster.update", "Controller.update", "Network.update", "Network.delete",
             "OSImage.update", "OSImage.clone", "OSImage.delete", "OSImage.tag", "OSImage.tag.delete",
-            "BMCSetup.update", "BMCSetup.clone", "BMCSetup.delete", "Switch.update", "Switch.clone", "Switch.delete",
+            "OSImage.packing", "OSImage.packed", "OSImage.packFailed", "BMCSetup.update", "BMCSetup.clone", "BMCSetup.delete",
+            "Switch.update", "Switch.clone", "Switch.delete",
             "OtherDev.update", "OtherDev.clone", "OtherDev.delete",
             "Group.update", "Group.clone", "Group.delete", "Group.interfaces", "Group.interface.delete",
             "Node.update", "Node.clone", "Node.delete", "Node.interfaces", "Node.interface.delete",

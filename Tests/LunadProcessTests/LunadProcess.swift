@@ -121,8 +121,13 @@ final class LunadProcess: @unchecked Sendable {
 
     /// Runs one of the built commands until it exits; returns its exit status and output.
     static func runToExit(_ binary: String, _ arguments: [String]) throws -> (exit: Int32, output: String) {
+        try runToExit(at: binaries.appendingPathComponent(binary), arguments)
+    }
+
+    /// Runs a program (a script of Deploy/, a system tool) until it exits.
+    static func runToExit(at program: URL, _ arguments: [String]) throws -> (exit: Int32, output: String) {
         let process = Process()
-        process.executableURL = binaries.appendingPathComponent(binary)
+        process.executableURL = program
         process.arguments = arguments
         let pipe = Pipe()
         process.standardOutput = pipe

@@ -19,15 +19,17 @@ struct OSImagePackProcessTests {
             try manager.createDirectory(atPath: "\(tree)/\(folder)", withIntermediateDirectories: true)
         }
         try manager.copyItem(atPath: "/bin/busybox", toPath: "\(tree)/bin/busybox")
-        for applet in ["sh", "cat", "env", "sleep"] {
+        for applet in ["sh", "cat", "env", "sleep", "["] {
             try manager.createSymbolicLink(atPath: "\(tree)/bin/\(applet)", withDestinationPath: "busybox")
         }
         try manager.createSymbolicLink(atPath: "\(tree)/usr/bin/env", withDestinationPath: "../../bin/busybox")
         let dracut = """
             #!/bin/sh
-            # Stands in for dracut: the last argument is the initrd to write.
+            # Stands in for dracut: the last argument is the initrd to write. /etc/slow makes
+            # it take long enough to kill the controller meanwhile.
             for last; do :; done
             sleep 1
+            if [ -e /etc/slow ]; then sleep 60; fi
             echo "initrd for: $* login: $(cat "$LUNA_NODE_INI")" > "$last" || exit 1
             """
         try dracut.write(toFile: "\(tree)/usr/bin/dracut", atomically: true, encoding: .utf8)
@@ -39,15 +41,21 @@ struct OSImagePackProcessTests {
     }
 
     static func archiveListing(_ archive: String) throws -> String {
-        let tar = Process()
-        tar.executableURL = URL(fileURLWithPath: "/usr/bin/tar")
-        tar.arguments = ["--zstd", "-tf", archive]
-        let pipe = Pipe()
-        tar.standardOutput = pipe
-        try tar.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        tar.waitUntilExit()
-        return String(decoding: output, as: UTF8.self)
+        try LunadProcess.runToExit(at: URL(fileURLWithPath: "/usr/bin/tar"), ["--zstd", "-tf", archive]).output
+    }
+
+    /// A cluster of this suite and the fake tree beside it; `remove` takes both away.
+    static func cluster() throws -> (LocalCluster, String) {
+        var cluster = LocalCluster()
+        cluster.linkPorts = false
+        let tree = cluster.directory + "-tree"
+        try makeTree(tree)
+        return (cluster, tree)
+    }
+
+    static func remove(_ cluster: LocalCluster, _ tree: String) {
+        _ = try? cluster.run(["down"])
+        for folder in [cluster.directory, tree] { try? FileManager.default.removeItem(atPath: folder) }
     }
 
     /// The lines of a request's stream until it ends (404), in order, with their statuses.
@@ -68,15 +76,8 @@ struct OSImagePackProcessTests {
     }
 
     @Test func aPackAskedOfAnyControllerRunsOnTheMasterAndItsFilesReachAllThree() async throws {
-        var cluster = LocalCluster()
-        cluster.linkPorts = false
-        defer {
-            _ = try? cluster.run(["down"])
-            try? FileManager.default.removeItem(atPath: cluster.directory)
-        }
-        let tree = cluster.directory + "-tree"
-        defer { try? FileManager.default.removeItem(atPath: tree) }
-        try Self.makeTree(tree)
+        let (cluster, tree) = try Self.cluster()
+        defer { Self.remove(cluster, tree) }
         let up = try cluster.run(["up", "3"])
         #expect(up.exit == 0, "\(up.output)")
         let apis = (1...3).map(cluster.api)
@@ -148,13 +149,53 @@ struct OSImagePackProcessTests {
         #expect(refused.text.contains("/ha/master/_set"), "\(refused.text)")
     }
 
-    @Test func anImageWithoutATreeOrAKernelIsRefusedBeforeAnythingRuns() async throws {
-        var cluster = LocalCluster()
-        cluster.linkPorts = false
-        defer {
-            _ = try? cluster.run(["down"])
-            try? FileManager.default.removeItem(atPath: cluster.directory)
+    /// A controller killed mid-pack: on its restart the pack is recorded as failed, nodes
+    /// stop waiting for it, and the files of the last pack that finished stay current.
+    @Test func aPackCutShortByACrashLeavesThePreviousFilesCurrent() async throws {
+        let (cluster, tree) = try Self.cluster()
+        defer { Self.remove(cluster, tree) }
+        #expect(try cluster.run(["up", "1"]).exit == 0)
+        let api = cluster.api(1)
+        #expect(
+            try await api.post("/config/osimage/fake", ["config": ["osimage": ["fake": ["path": .string(tree)]]]]).status == 201)
+        let first = try #require(try await api.get("/config/osimage/fake/_pack").body?["request_id"]?.stringValue)
+        #expect(try await Self.follow(first, on: api).contains { $0.text.hasPrefix("finished pack fake") })
+        let packed = try await api.get("/config/osimage/fake").body?["config"]?["osimage"]?["fake"]
+        let kernel = try #require(packed?["kernelfile"]?.stringValue)
+        let archive = try #require(packed?["imagefile"]?.stringValue)
+
+        try "slow".write(toFile: "\(tree)/etc/slow", atomically: true, encoding: .utf8)
+        let second = try #require(try await api.get("/config/osimage/fake/_pack").body?["request_id"]?.stringValue)
+        var packing = false
+        for _ in 0..<100 where !packing {
+            let state = try await api.get("/monitor/osimage/fake", authenticated: false).body
+            packing = state?["monitor"]?["status"]?["osimage"]?["fake"]?["state"]?.stringValue?.contains("packing") == true
+            if !packing { try await Task.sleep(for: .milliseconds(100)) }
         }
+        #expect(packing, "the second pack never showed as packing")
+        #expect(try cluster.run(["stop", "c1", "--kill"]).exit == 0)
+        #expect(try cluster.run(["start", "c1"]).exit == 0)
+        var ended = false
+        var state = ""
+        for _ in 0..<100 where !ended {
+            state =
+                try await api.get("/monitor/osimage/fake", authenticated: false).body?["monitor"]?["status"]?["osimage"]?[
+                    "fake"]?[
+                    "state"]?.stringValue ?? ""
+            ended = !state.contains("packing")
+            if !ended { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(ended, "the cut pack still shows as packing: \(state)")
+        let after = try await api.get("/config/osimage/fake").body?["config"]?["osimage"]?["fake"]
+        #expect(after?["kernelfile"]?.stringValue == kernel && after?["imagefile"]?.stringValue == archive)
+        let story = try LunadProcess.luna(["log", "inspect", "--data-dir", "\(cluster.directory)/c1/data", "--object", "fake"])
+        #expect(story.output.contains("OSImage.packFailed") && story.output.contains(second), "\(story.output)")
+        #expect(try await api.get("/files/\(kernel)", authenticated: false).status == 200)
+    }
+
+    @Test func anImageWithoutATreeOrAKernelIsRefusedBeforeAnythingRuns() async throws {
+        let (cluster, tree) = try Self.cluster()
+        defer { Self.remove(cluster, tree) }
         #expect(try cluster.run(["up", "1"]).exit == 0)
         let api = cluster.api(1)
         #expect(try await api.get("/config/osimage/nosuch/_pack").status == 404)
@@ -162,15 +203,32 @@ struct OSImagePackProcessTests {
             try await api.post("/config/osimage/bare", ["config": ["osimage": ["bare": ["comment": "no path"]]]]).status == 201)
         let bare = try await api.get("/config/osimage/bare/_pack")
         #expect(bare.status == 400 && bare.text.contains("has no path"), "\(bare.text)")
-        let tree = cluster.directory + "-tree"
-        defer { try? FileManager.default.removeItem(atPath: tree) }
-        try Self.makeTree(tree)
         #expect(
             try await api.post("/config/osimage/fake", ["config": ["osimage": ["fake": ["path": .string(tree)]]]]).status == 201)
         let kernel = try await api.post(
             "/config/osimage/fake/kernel", ["config": ["osimage": ["fake": ["kernelversion": "9.9"]]]])
         #expect(kernel.status == 400 && kernel.text.contains("has no kernel 9.9"), "\(kernel.text)")
         #expect(kernel.text.contains("6.1.0-test"), "\(kernel.text)")
+
+        // A clone copies the tree to the path given; an image without a tree clones as a row.
+        let copy = cluster.directory + "-clone"
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+        let clone = try await api.post(
+            "/config/osimage/fake/_clone", ["config": ["osimage": ["fake": ["newosimage": "copy", "path": .string(copy)]]]])
+        #expect(clone.status == 200 && clone.body?["message"] == "osimage clone for fake queued", "\(clone.text)")
+        let cloned = try await Self.follow(try #require(clone.body?["request_id"]?.stringValue), on: api)
+        #expect(
+            cloned.contains { $0.text.hasPrefix("finished clone fake") } && cloned.allSatisfy { $0.status == 200 }, "\(cloned)")
+        #expect(FileManager.default.fileExists(atPath: copy + "/etc/marker"))
+        #expect(try await api.get("/config/osimage/copy").body?["config"]?["osimage"]?["copy"]?["path"] == .string(copy))
+        let rowOnly = try await api.post(
+            "/config/osimage/bare/_clone", ["config": ["osimage": ["bare": ["newosimage": "bare2"]]]])
+        let rowLines = try await Self.follow(try #require(rowOnly.body?["request_id"]?.stringValue), on: api)
+        #expect(rowLines.contains { $0.text.contains("no tree") } && rowLines.allSatisfy { $0.status == 200 }, "\(rowLines)")
+        #expect(try await api.get("/config/osimage/bare2").status == 200)
+        let taken = try await api.post(
+            "/config/osimage/fake/_clone", ["config": ["osimage": ["fake": ["newosimage": "copy2", "path": .string(copy)]]]])
+        #expect(taken.status == 400 && taken.text.contains("exists already"), "\(taken.text)")
 
         // The CLI follows the pack to its end, and says why a kernel change is refused.
         let url = "http://127.0.0.1:\(cluster.base + 1)"
