@@ -24,7 +24,7 @@ public enum LunaApplication {
         RackRoutes.add(to: groups, controller: controller)
         SecretRoutes.add(to: groups, controller: controller)
         NetworkServiceRoutes.add(to: groups, controller: controller)
-        HARoutes.add(to: groups, controller: controller, beacon: services.beacon)
+        HARoutes.add(to: groups, controller: controller, beacon: services.beacon, treeSync: services.treeSync)
         ClusterStatusRoutes.add(to: groups, controller: controller, beacon: services.beacon, copies: services.imageCopies)
         MonitorRoutes.add(to: groups, controller: controller, copies: services.imageCopies)
         let booting = NodeBooting(controller: controller, renderer: boot.renderer, hooks: boot.hooks)

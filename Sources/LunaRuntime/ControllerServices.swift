@@ -11,11 +11,13 @@ public struct ControllerServices: Sendable {
     public var imageCopies: ImageCopies?
     /// The verified image files, which alone `/files` serves when a pack recorded their hash.
     public var imageStore: ImageFileStore?
+    public var treeSync: ImageTreeSync?
 
     public init(
         runner: ServiceRunner? = nil, actions: ServiceActions? = nil, beacon: BeaconKeeper? = nil, images: ImageWork? = nil,
-        imageCopies: ImageCopies? = nil, imageStore: ImageFileStore? = nil
+        imageCopies: ImageCopies? = nil, imageStore: ImageFileStore? = nil, treeSync: ImageTreeSync? = nil
     ) {
+        self.treeSync = treeSync
         self.runner = runner
         self.actions = actions
         self.beacon = beacon

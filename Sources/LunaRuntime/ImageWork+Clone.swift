@@ -38,7 +38,7 @@ extension ImageWork {
             try? FileManager.default.removeItem(atPath: copy.target)
             throw LunaError(.unavailable, "cp of \(copy.source) to \(copy.target) failed (\(finished.status)): \(finished.tail)")
         }
-        body["path"] = .string(copy.target)
+        body["path"] = .string(copy.path)
         do {
             try await submit(task, "OSImage.clone", body)
         } catch {
@@ -48,22 +48,25 @@ extension ImageWork {
         return "OS Image \(task.object) cloned as \(body["newosimage"]?.stringValue ?? "") with its tree at \(copy.target)"
     }
 
-    /// Where the tree is copied from and to; nil when the source has no tree here.
-    func copyPlan(_ task: PeerTasks.Task) async throws(LunaError) -> (source: String, target: String)? {
+    /// Where the tree is copied from and to on this controller, and the clone's path;
+    /// nil when the source has no tree here.
+    func copyPlan(_ task: PeerTasks.Task) async throws(LunaError) -> (source: String, target: String, path: String)? {
         let row = await controller.read { $0.row(.osimage, task.object) }
         guard let row else { throw .notFound("Source osimage \(task.object) does not exist") }
+        let clone = task.options["newosimage"]?.stringValue ?? ""
         var isFolder: ObjCBool = false
-        guard let source = row["path"]?.stringValue, !source.isEmpty,
-            FileManager.default.fileExists(atPath: source, isDirectory: &isFolder), isFolder.boolValue
-        else { return nil }
-        let trimmed = source.hasSuffix("/") ? String(source.dropLast()) : source
-        if let path = task.options["path"]?.stringValue, !path.isEmpty {
-            guard path.hasPrefix("/") else {
-                throw .invalid("Invalid request: path of the clone must be absolute, not '\(path)'")
+        guard let path = row["path"]?.stringValue, !path.isEmpty else { return nil }
+        let source = localTree(task.object, path: path)
+        guard FileManager.default.fileExists(atPath: source, isDirectory: &isFolder), isFolder.boolValue else { return nil }
+        var clonePath =
+            ((path.hasSuffix("/") ? String(path.dropLast()) : path) as NSString).deletingLastPathComponent + "/" + clone
+        if let given = task.options["path"]?.stringValue, !given.isEmpty {
+            guard given.hasPrefix("/") else {
+                throw .invalid("Invalid request: path of the clone must be absolute, not '\(given)'")
             }
-            return (trimmed, path)
+            clonePath = given
         }
-        let parent = (trimmed as NSString).deletingLastPathComponent
-        return (trimmed, parent + "/" + (task.options["newosimage"]?.stringValue ?? ""))
+        let trimmed = source.hasSuffix("/") ? String(source.dropLast()) : source
+        return (trimmed, localTree(clone, path: clonePath), clonePath)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import LunaDomain
 import LunaModel
 import LunaServices
@@ -31,12 +32,13 @@ extension ImageWork {
             try await submit(task, "OSImage.update", ["kernelversion": version])
             report("kernel of \(image) set to \(version.stringValue ?? "")")
         }
+        let tree = try await treeOf(image)
         guard let packer, let row = await controller.read({ $0.row(.osimage, image) }) else {
             throw .notFound("OS Image \(image) not present in database")
         }
         try await submit(task, "OSImage.packing", ["request": .string(task.request), "controller": .string(controller.name)])
         let input = ImagePacker.Input(
-            image: image, tree: row["path"]?.stringValue ?? "", kernelVersion: row["kernelversion"]?.stringValue,
+            image: image, tree: tree, kernelVersion: row["kernelversion"]?.stringValue,
             kernelModules: (row["kernelmodules"]?.stringValue ?? "").split(whereSeparator: { $0 == "," || $0 == " " }).map(
                 String.init),
             request: task.request)
@@ -47,6 +49,9 @@ extension ImageWork {
             try? await submit(task, "OSImage.packFailed", ["request": .string(task.request), "reason": .string(error.message)])
             throw error
         }
+        // Who packs this tree, beside it: a controller that finds the master's name beside its
+        // own tree shares the master's disk, and syncimages must not unpack over it.
+        _ = FileManager.default.createFile(atPath: tree + ImageTreeSync.masterMark, contents: Data(controller.name.utf8))
         var files: [String: JSONValue] = [:]
         for (kind, ref) in output.files { files[kind.rawValue] = ref.json }
         try await submit(

@@ -5,11 +5,11 @@ import LunaModel
 import LunaServices
 import LunaTransport
 
-/// OS image work that runs on the master, where the trees are (pack, kernel change, grab,
-/// push): asked of any
-/// controller, run on the master, its progress lines streamed back to the controller
-/// asked, where the client follows `/config/status/<request_id>`. Two tasks on one image
-/// never run at once: the second waits for the first.
+/// OS image work that runs on the master, where the trees are changed (pack, kernel
+/// change, clone, grab, push): asked of any controller, run on the master, its progress
+/// lines streamed back to the controller asked, where the client follows
+/// `/config/status/<request_id>`. Two tasks on one image never run at once: the second
+/// waits for the first.
 public actor ImageWork {
     public typealias Forward = @Sendable (_ master: String, _ task: PeerTasks.Task) async -> PeerSender.Forwarded
 
@@ -20,6 +20,8 @@ public actor ImageWork {
     let rsync: TreeRsync?
     /// Nodes a push copies to at once.
     let pushConcurrency: Int
+    /// Where this controller keeps image trees (`<trees>/<image>`); nil for the images' paths.
+    let trees: String?
     let forward: Forward?
     let logger: Logger
     /// Images with a task running here, and the tasks waiting for each.
@@ -29,13 +31,14 @@ public actor ImageWork {
     public static let kinds: Set<String> = ["pack", "kernel", "clone", "grab", "push"]
 
     public init(
-        controller: Controller, packer: ImagePacker?, rsync: TreeRsync? = nil, pushConcurrency: Int = 16, forward: Forward?,
-        logger: Logger
+        controller: Controller, packer: ImagePacker?, rsync: TreeRsync? = nil, pushConcurrency: Int = 16, trees: String? = nil,
+        forward: Forward?, logger: Logger
     ) {
         self.controller = controller
         self.packer = packer
         self.rsync = rsync
         self.pushConcurrency = pushConcurrency
+        self.trees = trees
         self.forward = forward
         self.logger = logger
     }
@@ -145,14 +148,18 @@ public actor ImageWork {
         }
     }
 
-    /// The image's tree, which every task needs.
+    /// The image's tree on this controller, which every task needs.
     func treeOf(_ image: String) async throws(LunaError) -> String {
         let row = await controller.read { $0.row(.osimage, image) }
         guard let row else { throw .notFound("OS Image \(image) not present in database") }
         guard let path = row["path"]?.stringValue, !path.isEmpty else {
             throw .invalid("Invalid request: OS image \(image) has no path: set its path to the image's unpacked tree first")
         }
-        return path
+        return localTree(image, path: path)
+    }
+
+    func localTree(_ image: String, path: String) -> String {
+        trees.map { "\($0)/\(image)" } ?? path
     }
 
     func submit(_ task: PeerTasks.Task, _ intent: String, _ body: Row) async throws(LunaError) {

@@ -35,6 +35,9 @@ public struct LunaConfig: Sendable {
     /// nodes a push copies to at once.
     public var sshKey: String?
     public var pushConcurrency: Int
+    /// `[IMAGES] TREES`: where this controller keeps image trees (`<TREES>/<image>`); unset,
+    /// at each image's path.
+    public var trees: String?
     /// The daemons this controller reconciles and controls, if any.
     public var services: ServiceSettings
     /// `[BEACON]`: how this controller takes part in holding the beacon address; nil for not at all.
@@ -75,7 +78,7 @@ public struct LunaConfig: Sendable {
         "DATA": ["DIRECTORY", "BOOTSTRAP", "FSYNC", "COMPACT_AGE"],
         "REPLICATION": ["PORT", "CERTIFICATES", "PEERS", "PULL_INTERVAL", "BIND", "ADVERTISE"],
         "FILES": ["IMAGE_FILES", "KEEP_UNREFERENCED"],
-        "IMAGES": ["SSH_KEY", "PUSH_CONCURRENCY"],
+        "IMAGES": ["SSH_KEY", "PUSH_CONCURRENCY", "TREES"],
         "TEMPLATES": ["DIRECTORY"],
         "PLUGINS": ["DIRECTORY", "SITE_DIRECTORY"],
         "SERVICES": Set(
@@ -175,6 +178,7 @@ public struct LunaConfig: Sendable {
             sitePlugins: ini.value("PLUGINS", "SITE_DIRECTORY").flatMap { $0.isEmpty ? nil : resolve($0) },
             imageFiles: ini.value("FILES", "IMAGE_FILES").flatMap { $0.isEmpty ? nil : resolve($0) } ?? dataDirectory + "/files",
             keepUnreferenced: keepUnreferenced, sshKey: sshKey, pushConcurrency: pushConcurrency,
+            trees: ini.value("IMAGES", "TREES").flatMap { $0.isEmpty ? nil : resolve($0) },
             services: try readServices(ini, resolve: resolve),
             beacon: try readBeacon(ini, resolve: resolve))
     }

@@ -25,10 +25,14 @@ struct CloneCommand<Kind: ResourceKind>: AsyncParsableCommand {
             var body = request.fields
             body["name"] = .string(name)
             body[resource.renameKey!] = .string(new)
-            let response = try await APIClient(connection).post(
-                resource.path(name, "_clone"), resource.envelope(name, .object(body)))
+            let client = try APIClient(connection)
+            let response = try await client.post(resource.path(name, "_clone"), resource.envelope(name, .object(body)))
             try response.expect(200, 201, 204)
             print(response.status == 204 ? "\(resource.noun) \(name) cloned as \(new)" : response.sentence)
+            // An image's clone copies its tree on the master: followed to its end.
+            if let request = response.json?["request_id"]?.stringValue {
+                try await RequestFollower(client: client, request: request).follow()
+            }
         }
     }
 }

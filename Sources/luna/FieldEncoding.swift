@@ -14,7 +14,7 @@ enum FieldEncoding {
     static let booleans: Set<String> = [
         "debug", "security", "createnode_ondemand", "createnode_macashost", "nextnode_discover", "packing_bootpause",
         "bind_legacy", "dnssec_enable", "dnssec_validation", "dhcp", "dhcp_nodes_in_pool", "dhcp_nodes_only",
-        "non_authoritative", "setupbmc", "netboot", "bootmenu", "service", "force",
+        "non_authoritative", "setupbmc", "netboot", "bootmenu", "service", "force", "syncimages",
     ]
 
     static let integers: Set<String> = [

@@ -102,7 +102,7 @@ enum Resources {
             """
             name user domain_search nameserver_ip forwardserver_ip ntp_server technical_contacts provision_method
             provision_fallback debug security packing_bootpause createnode_ondemand createnode_macashost
-            nextnode_discover bind_legacy dnssec_enable dnssec_validation beacon_ip
+            nextnode_discover bind_legacy dnssec_enable dnssec_validation beacon_ip syncimages
             """),
         columns: [])
 

@@ -1,10 +1,11 @@
 import LunaRuntime
 import ServiceLifecycle
 
-/// Runs the image file reconciler every second, and once this controller is in sync,
-/// records as failed any pack it had started before it last stopped.
+/// Runs the image file reconciler and then the tree sync every second, and once this
+/// controller is in sync, records as failed any pack it had started before it last stopped.
 struct ImageFileService: Service {
     let reconciler: ImageFileReconciler
+    let treeSync: ImageTreeSync
     let work: ImageWork
     let controller: Controller
 
@@ -17,6 +18,7 @@ struct ImageFileService: Service {
                     interruptedReported = true
                 }
                 await reconciler.pass()
+                await treeSync.pass()
             }
         }
     }

@@ -111,8 +111,9 @@ struct Lunad: AsyncParsableCommand {
         }
         let rsync = settings.sshKey.map { TreeRsync(key: $0, knownHosts: settings.dataDirectory + "/known_hosts") }
         let images = ImageWork(
-            controller: controller, packer: packer, rsync: rsync, pushConcurrency: settings.pushConcurrency, forward: forward,
-            logger: logger)
+            controller: controller, packer: packer, rsync: rsync, pushConcurrency: settings.pushConcurrency,
+            trees: settings.trees, forward: forward, logger: logger)
+        let treeSync = ImageTreeSync(controller: controller, store: imageStore, trees: settings.trees, logger: logger)
         let imageFiles = ImageFileReconciler(
             controller: controller, store: imageStore, fetch: fetch,
             keepUnreferenced: .milliseconds(settings.keepUnreferenced), logger: logger)
@@ -122,7 +123,7 @@ struct Lunad: AsyncParsableCommand {
                 ? nil : ServiceActions(controller: controller, controls: serviceSettings.controls),
             beacon: beacon, images: images,
             imageCopies: ImageCopies(controller: controller, store: imageStore, held: held),
-            imageStore: imageStore)
+            imageStore: imageStore, treeSync: treeSync)
         let tokens = await TokenAuthority(
             secret: settings.secretKey, username: settings.username, password: settings.password,
             nodeLogin: settings.nodeLogin, lifetime: settings.tokenLifetime)
@@ -149,7 +150,7 @@ struct Lunad: AsyncParsableCommand {
             logger: logger)
         var services: [any Service] = [
             api, CompactionService(controller: controller, age: settings.compactAge, logger: logger),
-            ImageFileService(reconciler: imageFiles, work: images, controller: controller),
+            ImageFileService(reconciler: imageFiles, treeSync: treeSync, work: images, controller: controller),
         ]
         if let serviceRunner { services.append(ServiceReconcileService(runner: serviceRunner)) }
         if let beacon { services.append(BeaconService(keeper: beacon)) }

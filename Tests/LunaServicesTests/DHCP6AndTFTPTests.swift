@@ -63,14 +63,19 @@ struct DHCP6AndTFTPTests {
         let namespace = "lunatest-\(UInt32.random(in: 0...UInt32.max))"
         let file = cluster.directory + "/keepalived.conf"
         try first.write(toFile: file, atomically: true, encoding: .utf8)
+        // Namespace changes wait on the kernel's lock, held long while other tests tear
+        // their namespaces down (CI saw `ip netns add` outlast 30 s): a generous limit.
+        let limit: Duration = .seconds(180)
         for step in [
             ["ip", "netns", "add", namespace],
             ["ip", "-n", namespace, "link", "add", "eth0", "type", "veth", "peer", "name", "eth1"],
         ] {
-            #expect(try await ProgramRun(step).run().succeeded, "\(step)")
+            #expect(try await ProgramRun(step, timeout: limit).run().succeeded, "\(step)")
         }
-        let check = try await ProgramRun(["ip", "netns", "exec", namespace, "keepalived", "--config-test", "-f", file]).run()
-        _ = try await ProgramRun(["ip", "netns", "delete", namespace]).run()
+        let check = try await ProgramRun(
+            ["ip", "netns", "exec", namespace, "keepalived", "--config-test", "-f", file], timeout: limit
+        ).run()
+        _ = try await ProgramRun(["ip", "netns", "delete", namespace], timeout: limit).run()
         #expect(check.succeeded, "keepalived refused it: \(check.tail)")
         await cluster.remove()
     }

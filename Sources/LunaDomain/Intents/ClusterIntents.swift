@@ -13,6 +13,8 @@ enum ClusterIntents {
             "dnssec_enable": .bool, "dnssec_validation": .bool,
             // The floating address nodes boot from, held by one live controller at a time.
             "beacon_ip": .address,
+            // Every controller also unpacks each image's last packed archive into its own tree.
+            "syncimages": .bool,
         ])
 
     static let controllerSchema = FieldSchema(
