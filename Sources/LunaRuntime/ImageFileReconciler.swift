@@ -58,9 +58,9 @@ public actor ImageFileReconciler {
             case .failed(let reason):
                 // The part is kept: the next try resumes from where this one stopped.
                 reasons.append(reason)
-            case .complete:
+            case .complete(let sha256):
                 do throws(LunaError) {
-                    try await store.adopt(part, as: ref)
+                    try await store.adopt(part, as: ref, sha256: sha256)
                     failures[ref.name] = nil
                     logger.notice("fetched \(ref.name) (\(ref.size) bytes) from \(peer), sha256 verified")
                     return

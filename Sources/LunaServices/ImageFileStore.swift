@@ -52,16 +52,23 @@ public actor ImageFileStore {
     }
 
     /// Moves a finished download (or a pack's output) into place under its name, once its
-    /// content matches `ref`. The file at `source` is consumed either way.
-    public func adopt(_ source: String, as ref: ImageFileRef) throws(LunaError) {
+    /// content matches `ref`: hashed here, or as it was written (`sha256`). The file at
+    /// `source` is consumed either way.
+    public func adopt(_ source: String, as ref: ImageFileRef, sha256 written: String? = nil) throws(LunaError) {
         defer { try? FileManager.default.removeItem(atPath: source) }
         guard let stamp = FileStamp(path: source), stamp.size == ref.size else {
             throw LunaError(.unavailable, "\(ref.name) is \(FileStamp(path: source)?.size ?? 0) bytes, not \(ref.size)")
         }
-        let digest: (size: Int, sha256: String)
-        do { digest = try Self.digest(source) } catch { throw LunaError(.unavailable, "\(ref.name) cannot be read: \(error)") }
-        guard digest.sha256 == ref.sha256 else {
-            throw LunaError(.unavailable, "\(ref.name) has sha256 \(digest.sha256.prefix(16))…, not \(ref.sha256.prefix(16))…")
+        let sha256: String
+        if let written {
+            sha256 = written
+        } else {
+            do { sha256 = try Self.digest(source).sha256 } catch {
+                throw LunaError(.unavailable, "\(ref.name) cannot be read: \(error)")
+            }
+        }
+        guard sha256 == ref.sha256 else {
+            throw LunaError(.unavailable, "\(ref.name) has sha256 \(sha256.prefix(16))…, not \(ref.sha256.prefix(16))…")
         }
         guard rename(source, path(ref.name)) == 0 else {
             throw LunaError(.unavailable, "\(ref.name) cannot be put in \(directory): \(String(cString: strerror(errno)))")

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Crypto
 import Foundation
 import Hummingbird
 import Logging
@@ -59,8 +60,9 @@ public enum PeerFiles {
 
 extension PeerSender {
     public enum FetchResult: Sendable, Equatable {
-        /// The part file holds the whole of the peer's copy (still to be verified).
-        case complete
+        /// The part file holds the whole of the peer's copy, with the sha256 of its bytes
+        /// as written (hashed on the way, so a large file is not read again to verify it).
+        case complete(sha256: String)
         /// The peer does not hold the file verified.
         case lacking
         case failed(String)
@@ -73,6 +75,9 @@ extension PeerSender {
         guard let handle = FileHandle(forUpdatingAtPath: part) else { return .failed("\(part) cannot be opened") }
         defer { try? handle.close() }
         do {
+            // What an earlier try fetched goes into the hash first.
+            var hasher = SHA256()
+            while let block = try handle.read(upToCount: 4 << 20), !block.isEmpty { hasher.update(data: block) }
             let offset = Int(try handle.seekToEnd())
             let encoded =
                 name.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "-._"))) ?? name
@@ -84,20 +89,26 @@ extension PeerSender {
             case .partialContent: break
             case .ok:
                 try handle.truncate(atOffset: 0)
+                hasher = SHA256()
             case .rangeNotSatisfiable:
-                return .complete
+                return .complete(sha256: Self.hex(hasher.finalize()))
             case .notFound:
                 return .lacking
             default:
                 return .failed("\(peer) answered \(response.status.code)")
             }
             for try await buffer in response.body {
+                buffer.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
                 try handle.write(contentsOf: buffer.readableBytesView)
             }
-            return .complete
+            return .complete(sha256: Self.hex(hasher.finalize()))
         } catch {
             return .failed("the copy from \(peer) broke off: \(error)")
         }
+    }
+
+    static func hex(_ digest: SHA256.Digest) -> String {
+        digest.map { String(format: "%02x", $0) }.joined()
     }
 
     /// The files `peer` holds verified; nil when it does not answer.
