@@ -7,8 +7,9 @@ import LunaTransport
 /// (a dry run unless `nodry`, then a pack unless `bare`), and the tree onto running nodes,
 /// a bounded number at once, with a line per node.
 extension ImageWork {
+    // A controller without the nodes' key takes the request and reports why it cannot
+    // act in the request's lines, as luna2 reports a failed task: it is not the request's fault.
     func checkGrab(_ task: PeerTasks.Task) async throws(LunaError) {
-        _ = try requireRsync()
         _ = try await treeOf(task.object)
         guard let node = task.options["node"]?.stringValue else { throw .invalid("Invalid request: a grab names its node") }
         _ = try await address(of: node)
@@ -35,7 +36,6 @@ extension ImageWork {
     }
 
     func checkPush(_ task: PeerTasks.Task) async throws(LunaError) {
-        _ = try requireRsync()
         _ = try await treeOf(task.object)
         let nodes = task.options["nodes"]?.arrayValue?.compactMap(\.stringValue) ?? []
         guard !nodes.isEmpty else { throw .invalid("Invalid request: a push names the nodes it copies to") }

@@ -230,6 +230,11 @@ struct OSImagePackProcessTests {
             "/config/osimage/fake/_clone", ["config": ["osimage": ["fake": ["newosimage": "copy2", "path": .string(copy)]]]])
         #expect(taken.status == 400 && taken.text.contains("exists already"), "\(taken.text)")
 
+        // Without [IMAGES] SSH_KEY a push is taken and its lines say why nothing was copied.
+        let push = try await api.post("/config/node/node001/_ospush", ["config": ["node": ["node001": ["osimage": "fake"]]]])
+        let pushLines = try await Self.follow(try #require(push.body?["request_id"]?.stringValue), on: api)
+        #expect(pushLines.contains { $0.status == 500 && $0.text.contains("set [IMAGES] SSH_KEY") }, "\(pushLines)")
+
         // The CLI follows the pack to its end, and says why a kernel change is refused.
         let url = "http://127.0.0.1:\(cluster.base + 1)"
         let packed = try LunadProcess.luna(["osimage", "pack", "fake", "--url", url])
