@@ -61,7 +61,10 @@ public actor ImageTreeSync {
         }
         guard syncing, master != controller.name else { return }
         for (image, path, archive) in images.sorted(by: { $0.0 < $1.0 }) where await store.isVerified(archive.name) {
-            let target = trees.map { "\($0)/\(image)" } ?? path
+            guard let target = try? ImagePacker.checkTreePath(trees.map { "\($0)/\(image)" } ?? path, image: image) else {
+                failures[image] = "its path \(path) is no place for a tree: not unpacked"
+                continue
+            }
             let marker = target + ".luna-archive"
             let unpacked = try? String(contentsOfFile: marker, encoding: .utf8)
             guard forced.contains(image) || unpacked != archive.sha256 else { continue }

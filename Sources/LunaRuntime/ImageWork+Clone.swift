@@ -60,13 +60,11 @@ extension ImageWork {
         guard FileManager.default.fileExists(atPath: source, isDirectory: &isFolder), isFolder.boolValue else { return nil }
         var clonePath =
             ((path.hasSuffix("/") ? String(path.dropLast()) : path) as NSString).deletingLastPathComponent + "/" + clone
-        if let given = task.options["path"]?.stringValue, !given.isEmpty {
-            guard given.hasPrefix("/") else {
-                throw .invalid("Invalid request: path of the clone must be absolute, not '\(given)'")
-            }
-            clonePath = given
-        }
-        let trimmed = source.hasSuffix("/") ? String(source.dropLast()) : source
-        return (trimmed, localTree(clone, path: clonePath), clonePath)
+        if let given = task.options["path"]?.stringValue, !given.isEmpty { clonePath = given }
+        clonePath = try ImagePacker.checkTreePath(clonePath, image: clone)
+        return (
+            try ImagePacker.checkTreePath(source, image: task.object),
+            try ImagePacker.checkTreePath(localTree(clone, path: clonePath), image: clone), clonePath
+        )
     }
 }

@@ -155,7 +155,7 @@ public actor ImageWork {
         guard let path = row["path"]?.stringValue, !path.isEmpty else {
             throw .invalid("Invalid request: OS image \(image) has no path: set its path to the image's unpacked tree first")
         }
-        return localTree(image, path: path)
+        return try ImagePacker.checkTreePath(localTree(image, path: path), image: image)
     }
 
     func localTree(_ image: String, path: String) -> String {

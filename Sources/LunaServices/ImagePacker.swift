@@ -40,6 +40,11 @@ public struct ImagePacker: Sendable {
         public var files: [ImageFileKind: ImageFileRef]
     }
 
+    /// A tree's path fit for a grab, a push, a clone or a sync: see `ImageTree.checked`.
+    public static func checkTreePath(_ path: String, image: String) throws(LunaError) -> String {
+        try ImageTree.checked(path, image: image)
+    }
+
     /// Refuses a kernel version the image's tree does not hold, before anything changes.
     public static func checkKernel(tree: String, image: String, version: String) throws(LunaError) {
         _ = try ImageTree(tree, image: image).kernel(version)

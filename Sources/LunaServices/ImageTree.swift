@@ -8,10 +8,7 @@ struct ImageTree {
     let image: String
 
     init(_ path: String, image: String) throws(LunaError) {
-        let trimmed = path.hasSuffix("/") ? String(path.dropLast()) : path
-        guard trimmed.hasPrefix("/"), !trimmed.isEmpty, !trimmed.split(separator: "/").contains("..") else {
-            throw .invalid("Invalid request: path of OS image \(image) must be an absolute folder, not '\(path)'")
-        }
+        let trimmed = try Self.checked(path, image: image)
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: trimmed + "/usr", isDirectory: &isFolder), isFolder.boolValue,
             FileManager.default.fileExists(atPath: trimmed + "/tmp")
@@ -22,6 +19,20 @@ struct ImageTree {
         }
         self.path = trimmed
         self.image = image
+    }
+
+    /// `path` without a trailing `/`, once it is a place an image's tree may be: absolute,
+    /// no `..`, and at least two folders deep, so that no grab, clone or sync ever writes
+    /// over `/` or a top-level folder such as `/usr` or `/etc`.
+    static func checked(_ path: String, image: String) throws(LunaError) -> String {
+        let trimmed = path.hasSuffix("/") ? String(path.dropLast()) : path
+        let parts = trimmed.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        guard trimmed.hasPrefix("/"), parts.count >= 2, !parts.contains(where: { $0.isEmpty || $0 == ".." || $0 == "." }) else {
+            throw .invalid(
+                "Invalid request: path of OS image \(image) must be an absolute folder at least two levels deep (like /trinity/images/\(image)), not '\(path)'"
+            )
+        }
+        return trimmed
     }
 
     /// The kernel version asked for, or the newest in `boot/` when none is.

@@ -230,6 +230,17 @@ struct OSImagePackProcessTests {
             "/config/osimage/fake/_clone", ["config": ["osimage": ["fake": ["newosimage": "copy2", "path": .string(copy)]]]])
         #expect(taken.status == 400 && taken.text.contains("exists already"), "\(taken.text)")
 
+        // No grab, clone or push ever works on / or a top-level folder.
+        #expect(try await api.post("/config/osimage/top", ["config": ["osimage": ["top": ["path": "/usr"]]]]).status == 201)
+        for (path, body) in [
+            ("/config/osimage/top/_clone", ["config": ["osimage": ["top": ["newosimage": "top2"]]]] as JSONValue),
+            ("/config/node/node001/_osgrab", ["config": ["node": ["node001": ["osimage": "top", "nodry": true]]]]),
+            ("/config/node/node001/_ospush", ["config": ["node": ["node001": ["osimage": "top"]]]]),
+        ] {
+            let refused = try await api.post(path, body)
+            #expect(refused.status == 400 && refused.text.contains("at least two levels deep"), "\(path): \(refused.text)")
+        }
+
         // Without [IMAGES] SSH_KEY a push is taken and its lines say why nothing was copied.
         let push = try await api.post("/config/node/node001/_ospush", ["config": ["node": ["node001": ["osimage": "fake"]]]])
         let pushLines = try await Self.follow(try #require(push.body?["request_id"]?.stringValue), on: api)
