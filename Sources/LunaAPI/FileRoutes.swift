@@ -74,10 +74,7 @@ enum FileRoutes {
     static let chunkLength = 4 << 20
 
     /// One plain name in the folder: no `/`, no leading dot (so never `..`).
-    static func isServable(_ name: String) -> Bool {
-        !name.isEmpty && !name.hasPrefix(".") && !name.contains("/") && name.utf8.count <= 255
-            && name.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value != 0x7F }
-    }
+    static func isServable(_ name: String) -> Bool { ImageFileRef.isPlainName(name) }
 
     static func regularFileSize(_ path: String) -> Int? {
         var info = stat()
@@ -89,7 +86,7 @@ enum FileRoutes {
 
     /// Named by an OS image or tag as its kernel, initrd or archive.
     static func isReferenced(_ name: String, in state: ClusterState) -> Bool {
-        let fields = ["kernelfile", "initrdfile", "imagefile"]
+        let fields = ImageFileRef.fields
         return [Table.osimage, .osimagetag].contains { table in
             state.rows(table).values.contains { row in fields.contains { row[$0]?.stringValue == name } }
         }

@@ -88,7 +88,7 @@ public actor ImageFileStore {
             hasher.update(data: block)
             size += block.count
         }
-        return (size, hasher.finalize().map { String(format: "%02x", $0) }.joined())
+        return (size, hasher.finalize().lowercaseHex)
     }
 
     /// The name a pack gives a file: the image's, the hash's first 16 digits, the kind.

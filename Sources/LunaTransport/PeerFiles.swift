@@ -91,7 +91,7 @@ extension PeerSender {
                 try handle.truncate(atOffset: 0)
                 hasher = SHA256()
             case .rangeNotSatisfiable:
-                return .complete(sha256: Self.hex(hasher.finalize()))
+                return .complete(sha256: hasher.finalize().lowercaseHex)
             case .notFound:
                 return .lacking
             default:
@@ -101,14 +101,10 @@ extension PeerSender {
                 buffer.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
                 try handle.write(contentsOf: buffer.readableBytesView)
             }
-            return .complete(sha256: Self.hex(hasher.finalize()))
+            return .complete(sha256: hasher.finalize().lowercaseHex)
         } catch {
             return .failed("the copy from \(peer) broke off: \(error)")
         }
-    }
-
-    static func hex(_ digest: SHA256.Digest) -> String {
-        digest.map { String(format: "%02x", $0) }.joined()
     }
 
     /// The files `peer` holds verified; nil when it does not answer.

@@ -66,6 +66,8 @@ struct DHCP6AndTFTPTests {
         // Namespace changes wait on the kernel's lock, held long while other tests tear
         // their namespaces down (CI saw `ip netns add` outlast 30 s): a generous limit.
         let limit: Duration = .seconds(180)
+        // Removed even when a step fails, so a second run starts clean.
+        defer { Task { _ = try? await ProgramRun(["ip", "netns", "delete", namespace], timeout: limit).run() } }
         for step in [
             ["ip", "netns", "add", namespace],
             ["ip", "-n", namespace, "link", "add", "eth0", "type", "veth", "peer", "name", "eth1"],
@@ -75,7 +77,6 @@ struct DHCP6AndTFTPTests {
         let check = try await ProgramRun(
             ["ip", "netns", "exec", namespace, "keepalived", "--config-test", "-f", file], timeout: limit
         ).run()
-        _ = try await ProgramRun(["ip", "netns", "delete", namespace], timeout: limit).run()
         #expect(check.succeeded, "keepalived refused it: \(check.tail)")
         await cluster.remove()
     }
