@@ -105,6 +105,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .executableTarget(
@@ -163,7 +164,7 @@ let package = Package(
         .testTarget(
             name: "LunaAPITests",
             dependencies: [
-                "LunaAPI", "LunaRuntime", "LunaLog", "LunaModel", "LunaBoot",
+                "LunaAPI", "LunaRuntime", "LunaLog", "LunaModel", "LunaBoot", "LunaServices",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Yams", package: "Yams"),

@@ -81,7 +81,7 @@ struct ConfigKind: Sendable {
     }
 
     /// The `:name` of the path, checked like every name.
-    func name(_ context: BasicRequestContext, _ parameter: String = "name") throws(LunaError) -> String {
+    func name(_ context: LunaRequestContext, _ parameter: String = "name") throws(LunaError) -> String {
         try context.checked(parameter, as: pattern)
     }
 

@@ -6,8 +6,8 @@ public enum LunaApplication {
     /// `services`: the daemons, actions and beacon this controller runs, when it runs them.
     public static func router(
         controller: Controller, tokens: TokenAuthority, boot: BootSetup, services: ControllerServices = .init()
-    ) -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+    ) -> Router<LunaRequestContext> {
+        let router = Router(context: LunaRequestContext.self)
         let table = RouteTable()
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: UnknownRouteMiddleware(table: table))
@@ -33,6 +33,8 @@ public enum LunaApplication {
         NodeStateRoutes.add(to: groups, booting: booting)
         FileRoutes.add(
             to: groups, controller: controller, directory: boot.filesDirectory, tokens: tokens, store: services.imageStore)
+        TrackerRoutes.add(
+            to: groups, tracker: services.imageStore.map { TorrentTracker(controller: controller, store: $0) })
         SitePluginRoutes.add(to: groups, controller: controller)
         ServiceMonitorRoutes.add(to: groups, services: services.runner)
         ServiceActionRoutes.add(to: groups, actions: services.actions)

@@ -3,7 +3,7 @@ import Hummingbird
 import LunaDomain
 import LunaModel
 
-extension BasicRequestContext {
+extension LunaRequestContext {
     /// A path parameter as the client meant it: percent-decoded (clients encode `[`, `]`
     /// and spaces), then checked against `pattern` with luna2's sentence on failure.
     func checked(_ parameter: String, as pattern: NamePattern) throws(LunaError) -> String {

@@ -15,7 +15,7 @@ final class RouteTable: Sendable {
 
     var routes: [Route] { storage.withLock { $0 } }
 
-    func fill(from router: Router<BasicRequestContext>) {
+    func fill(from router: Router<LunaRequestContext>) {
         let routes = router.routes.map { Route(method: $0.method, path: "\($0.path)") }
         storage.withLock { $0 = routes }
     }

@@ -15,6 +15,15 @@ extension ImageWork {
         try requirePacker()
     }
 
+    /// The tracker a torrent names: the one at the address nodes reach (the beacon), as
+    /// the seeders and the installer use it. Nil (no torrent) while no address is set.
+    func announceURL() async -> String? {
+        let scheme = self.scheme
+        return await controller.read { state in
+            (try? ControllerEndpoint(state: state, scheme: scheme)).map { "\($0.url)/announce" }
+        }
+    }
+
     func requirePacker() throws(LunaError) {
         guard packer != nil else {
             throw LunaError(
@@ -41,7 +50,7 @@ extension ImageWork {
             image: image, tree: tree, kernelVersion: row["kernelversion"]?.stringValue,
             kernelModules: (row["kernelmodules"]?.stringValue ?? "").split(whereSeparator: { $0 == "," || $0 == " " }).map(
                 String.init),
-            request: task.request)
+            request: task.request, announce: await announceURL())
         let output: ImagePacker.Output
         do {
             output = try await packer.pack(input) { report($0) }
@@ -54,10 +63,11 @@ extension ImageWork {
         _ = FileManager.default.createFile(atPath: tree + ImageTreeSync.masterMark, contents: Data(controller.name.utf8))
         var files: [String: JSONValue] = [:]
         for (kind, ref) in output.files { files[kind.rawValue] = ref.json }
+        if let torrent = output.torrent { files[ImageFileRef.torrentKey] = torrent.json }
         try await submit(
             task, "OSImage.packed",
             ["request": .string(task.request), "kernelversion": .string(output.kernelVersion), "files": .object(files)])
-        let names = ImageFileKind.allCases.compactMap { output.files[$0]?.name }
+        let names = ImageFileKind.allCases.compactMap { output.files[$0]?.name } + [output.torrent?.name].compactMap { $0 }
         return "OS image \(image) packed for kernel \(output.kernelVersion): \(names.joined(separator: ", "))"
     }
 }

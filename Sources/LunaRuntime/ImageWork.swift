@@ -23,6 +23,8 @@ public actor ImageWork {
     /// Where this controller keeps image trees (`<trees>/<image>`); nil for the images' paths.
     let trees: String?
     let forward: Forward?
+    /// This controller's API protocol, for the tracker URL a torrent names.
+    let scheme: String
     let logger: Logger
     /// Images with a task running here, and the tasks waiting for each.
     var busy: Set<String> = []
@@ -32,7 +34,7 @@ public actor ImageWork {
 
     public init(
         controller: Controller, packer: ImagePacker?, rsync: TreeRsync? = nil, pushConcurrency: Int = 16, trees: String? = nil,
-        forward: Forward?, logger: Logger
+        forward: Forward?, scheme: String = "http", logger: Logger
     ) {
         self.controller = controller
         self.packer = packer
@@ -40,6 +42,7 @@ public actor ImageWork {
         self.pushConcurrency = pushConcurrency
         self.trees = trees
         self.forward = forward
+        self.scheme = scheme
         self.logger = logger
     }
 

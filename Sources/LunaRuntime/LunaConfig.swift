@@ -38,6 +38,8 @@ public struct LunaConfig: Sendable {
     /// `[IMAGES] TREES`: where this controller keeps image trees (`<TREES>/<image>`); unset,
     /// at each image's path.
     public var trees: String?
+    /// `[TORRENT] SEED_PORT`: where this controller seeds the image torrents; nil with `SEED = no`.
+    public var seedPort: Int?
     /// The daemons this controller reconciles and controls, if any.
     public var services: ServiceSettings
     /// `[BEACON]`: how this controller takes part in holding the beacon address; nil for not at all.
@@ -79,6 +81,7 @@ public struct LunaConfig: Sendable {
         "REPLICATION": ["PORT", "CERTIFICATES", "PEERS", "PULL_INTERVAL", "BIND", "ADVERTISE"],
         "FILES": ["IMAGE_FILES", "KEEP_UNREFERENCED"],
         "IMAGES": ["SSH_KEY", "PUSH_CONCURRENCY", "TREES"],
+        "TORRENT": ["SEED", "SEED_PORT"],
         "TEMPLATES": ["DIRECTORY"],
         "PLUGINS": ["DIRECTORY", "SITE_DIRECTORY"],
         "SERVICES": Set(
@@ -179,8 +182,22 @@ public struct LunaConfig: Sendable {
             imageFiles: ini.value("FILES", "IMAGE_FILES").flatMap { $0.isEmpty ? nil : resolve($0) } ?? dataDirectory + "/files",
             keepUnreferenced: keepUnreferenced, sshKey: sshKey, pushConcurrency: pushConcurrency,
             trees: ini.value("IMAGES", "TREES").flatMap { $0.isEmpty ? nil : resolve($0) },
+            seedPort: try readSeedPort(ini),
             services: try readServices(ini, resolve: resolve),
             beacon: try readBeacon(ini, resolve: resolve))
+    }
+
+    /// `[TORRENT]`: seeding is on unless `SEED = no`, on `SEED_PORT` (6881 by default).
+    static func readSeedPort(_ ini: IniFile) throws -> Int? {
+        let seed = ini.value("TORRENT", "SEED") ?? "yes"
+        guard let seeding = ["yes": true, "true": true, "no": false, "false": false][seed.lowercased()] else {
+            throw ini.failure("TORRENT", "SEED", "= \(seed) must be yes or no")
+        }
+        let portText = ini.value("TORRENT", "SEED_PORT") ?? "6881"
+        guard let port = Int(portText), (1...65535).contains(port) else {
+            throw ini.failure("TORRENT", "SEED_PORT", "= \(portText) is not a port number (1-65535)")
+        }
+        return seeding ? port : nil
     }
 
     /// `[API] TLS_CERTIFICATE` and `TLS_KEY`: both or neither, and both readable.

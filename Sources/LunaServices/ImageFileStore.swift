@@ -96,9 +96,11 @@ public actor ImageFileStore {
         "\(image)-\(sha256.prefix(16)).\(suffix)"
     }
 
-    /// True for names `contentName` makes: only those are ever removed as unreferenced.
+    /// True for names `contentName` makes, and their torrents: only those are ever removed
+    /// as unreferenced.
     public static func isContentAddressed(_ name: String) -> Bool {
-        for suffix in ImageFileKind.allCases.map(\.suffix) where name.hasSuffix("." + suffix) {
+        let torrents = ImageFileKind.allCases.map { "\($0.suffix).\(TorrentFile.suffix)" }
+        for suffix in torrents + ImageFileKind.allCases.map(\.suffix) where name.hasSuffix("." + suffix) {
             let stem = name.dropLast(suffix.count + 1)
             guard let dash = stem.lastIndex(of: "-") else { return false }
             let hash = stem[stem.index(after: dash)...]

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import LunaDomain
 import LunaModel
@@ -25,19 +26,26 @@ public struct ImagePacker: Sendable {
         public var kernelModules: [String]
         /// A tag for temporary names, unique per pack (the request id).
         public var request: String
+        /// The tracker the archive's torrent names; nil makes no torrent.
+        public var announce: String?
 
-        public init(image: String, tree: String, kernelVersion: String?, kernelModules: [String], request: String) {
+        public init(
+            image: String, tree: String, kernelVersion: String?, kernelModules: [String], request: String, announce: String?
+        ) {
             self.image = image
             self.tree = tree
             self.kernelVersion = kernelVersion
             self.kernelModules = kernelModules
             self.request = request
+            self.announce = announce
         }
     }
 
     public struct Output: Sendable {
         public var kernelVersion: String
         public var files: [ImageFileKind: ImageFileRef]
+        /// The archive's `.torrent`, named `<archive>.torrent`.
+        public var torrent: ImageFileRef?
     }
 
     /// A tree's path fit for a grab, a push, a clone or a sync: see `ImageTree.checked`.
@@ -53,7 +61,8 @@ public struct ImagePacker: Sendable {
     /// What a pack cut short by a stop of the controller left beside the files.
     public func removeLeftovers(of request: String) {
         let work = store.directory + "/.pack-\(request)"
-        for path in [work, work + ".ini"] + ImageFileKind.allCases.map({ "\(work).out.\($0.suffix)" }) {
+        let outputs = ImageFileKind.allCases.map(\.suffix) + [TorrentFile.suffix]
+        for path in [work, work + ".ini"] + outputs.map({ "\(work).out.\($0)" }) {
             try? FileManager.default.removeItem(atPath: path)
         }
     }
@@ -114,7 +123,23 @@ public struct ImagePacker: Sendable {
             try await store.adopt(source, as: ref)
             files[kind] = ref
         }
-        return Output(kernelVersion: version, files: files)
+        var torrent: ImageFileRef?
+        if let announce = input.announce, let archive = files[.archive] {
+            await report("making the torrent of \(archive.name) (tracker \(announce))")
+            torrent = try await makeTorrent(of: archive, announce: announce, staging: "\(staging).\(TorrentFile.suffix)")
+        }
+        return Output(kernelVersion: version, files: files, torrent: torrent)
+    }
+
+    /// The archive's `.torrent`, from its copy in the files folder.
+    private func makeTorrent(of archive: ImageFileRef, announce: String, staging: String) async throws(LunaError) -> ImageFileRef
+    {
+        let bytes = try TorrentFile.make(archive: store.path(archive.name), name: archive.name, announce: announce)
+        try write(bytes, to: staging, mode: 0o644)
+        let ref = ImageFileRef(
+            name: "\(archive.name).\(TorrentFile.suffix)", size: bytes.count, sha256: SHA256.hash(data: bytes).lowercaseHex)
+        try await store.adopt(staging, as: ref, sha256: ref.sha256)
+        return ref
     }
 
     /// Builds the initrd inside the tree ($1) for kernel $2 with the node login $3, in the
@@ -153,7 +178,11 @@ public struct ImagePacker: Sendable {
     }
 
     private func write(_ text: String, to path: String, mode: Int) throws(LunaError) {
-        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: mode])
+        try write(Array(text.utf8), to: path, mode: mode)
+    }
+
+    private func write(_ bytes: [UInt8], to path: String, mode: Int) throws(LunaError) {
+        guard FileManager.default.createFile(atPath: path, contents: Data(bytes), attributes: [.posixPermissions: mode])
         else {
             throw LunaError(.unavailable, "\(path) cannot be written")
         }

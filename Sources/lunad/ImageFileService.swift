@@ -1,14 +1,15 @@
 import LunaRuntime
 import ServiceLifecycle
 
-/// Runs the image file reconciler and then the tree sync every second and whenever the
-/// views change, and once this controller is in sync, records as failed any pack it had
-/// started before it last stopped.
+/// Runs the image file reconciler, the tree sync and the torrent seeder every second and
+/// whenever the views change, and once this controller is in sync, records as failed any
+/// pack it had started before it last stopped.
 struct ImageFileService: Service {
     let reconciler: ImageFileReconciler
     let treeSync: ImageTreeSync
     let work: ImageWork
     let controller: Controller
+    let seeder: TorrentSeeder?
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
@@ -27,7 +28,9 @@ struct ImageFileService: Service {
                 }
                 await reconciler.pass()
                 await treeSync.pass()
+                await seeder?.pass()
             }
         }
+        await seeder?.stop()
     }
 }

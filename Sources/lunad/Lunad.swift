@@ -112,7 +112,7 @@ struct Lunad: AsyncParsableCommand {
         let rsync = settings.sshKey.map { TreeRsync(key: $0, knownHosts: settings.dataDirectory + "/known_hosts") }
         let images = ImageWork(
             controller: controller, packer: packer, rsync: rsync, pushConcurrency: settings.pushConcurrency,
-            trees: settings.trees, forward: forward, logger: logger)
+            trees: settings.trees, forward: forward, scheme: settings.tls == nil ? "http" : "https", logger: logger)
         let treeSync = ImageTreeSync(controller: controller, store: imageStore, trees: settings.trees, logger: logger)
         let imageFiles = ImageFileReconciler(
             controller: controller, store: imageStore, fetch: fetch,
@@ -150,7 +150,13 @@ struct Lunad: AsyncParsableCommand {
             logger: logger)
         var services: [any Service] = [
             api, CompactionService(controller: controller, age: settings.compactAge, logger: logger),
-            ImageFileService(reconciler: imageFiles, treeSync: treeSync, work: images, controller: controller),
+            ImageFileService(
+                reconciler: imageFiles, treeSync: treeSync, work: images, controller: controller,
+                seeder: settings.seedPort.map { port in
+                    TorrentSeeder(
+                        controller: controller, store: imageStore, port: port, scheme: settings.tls == nil ? "http" : "https",
+                        logFile: settings.dataDirectory + "/torrent-seed.log", logger: logger)
+                }),
         ]
         if let serviceRunner { services.append(ServiceReconcileService(runner: serviceRunner)) }
         if let beacon { services.append(BeaconService(keeper: beacon)) }

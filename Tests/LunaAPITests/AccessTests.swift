@@ -82,7 +82,8 @@ struct EveryRouteAccessTests {
         "GET /monitor/osimage", "GET /monitor/osimage/{name}", "GET /monitor/sync", "GET /monitor/sync/{name}",
         "GET /boot", "GET /boot/short", "GET /boot/disk", "GET /boot/search/mac/{mac}", "GET /boot/manual/group/{group}/{mac}",
         "GET /boot/manual/hostname/{name}/{mac}", "GET /kickstart/install/{name}", "GET /boot/switch/{name}",
-        "GET /boot/switch/{name}/commands", "GET /files", "GET /files/{file}", "GET /monitor/node", "GET /monitor/node/{name}",
+        "GET /boot/switch/{name}/commands", "GET /announce", "GET /scrape", "GET /files", "GET /files/{file}",
+        "GET /monitor/node", "GET /monitor/node/{name}",
         "POST /tpm/{name}", "GET /monitor/service/{name}", "GET /service/status/{request_id}",
     ]
     static let nodeScoped: Set<String> = [

@@ -97,7 +97,7 @@ struct InstallerRenderingTests {
         let found = try #require(renderer.plugins.find("boot/network", levels: [distribution], release: release, site: [:]))
         let network = String(found.origin.dropFirst(Self.root.appendingPathComponent("Plugins").path.count + 1))
         for (plugin, names) in [
-            (network, ["init", "interface", "finish"]), ("boot/provision/default.sh", ["fetch"]),
+            (network, ["init", "interface", "finish"]), ("boot/provision/torrent.sh", ["fetch"]),
             ("boot/provision/http.sh", ["fetch"]), ("boot/bmc/default.sh", ["config"]),
         ] {
             for name in names {

@@ -65,8 +65,23 @@ struct OSImagePackTests {
         #expect(ImageFileRef.wanted(in: h.state)["rocky9-1.vmlinuz"] == nil)
     }
 
+    @Test func anArchivesTorrentIsHeldWithoutAFieldAndGoesWithTheArchive() {
+        var h = Harness()
+        h.ok("OSImage.update", "rocky9", ["path": "/trees/rocky9"])
+        var files = Self.files("rocky9-1").objectValue!
+        files["torrentfile"] = Self.ref("rocky9-1.tar.zst.torrent", "d")
+        h.ok("OSImage.packed", "rocky9", ["request": "r1", "kernelversion": "6.1", "files": .object(files)])
+        #expect(h.row(.osimage, "rocky9")?["torrentfile"] == nil)
+        #expect(ImageFileRef.wanted(in: h.state)["rocky9-1.tar.zst.torrent"] != nil)
+        h.ok("OSImage.update", "rocky9", ["kernelfile": "my-own-vmlinuz"])
+        #expect(ImageFileRef.wanted(in: h.state)["rocky9-1.tar.zst.torrent"] != nil)
+        h.ok("OSImage.update", "rocky9", ["imagefile": "my-own.tar.gz"])
+        #expect(Set(ImageFileRef.of(h.row(.osimage, "rocky9")!).keys) == ["initrdfile"])
+    }
+
     @Test(arguments: [
         ["kernelfile": ref("a.vmlinuz", "a")] as JSONValue,
+        ["kernelfile": ref("a", "a"), "initrdfile": ref("b", "b"), "imagefile": ref("c", "c"), "other": ref("d", "d")],
         ["kernelfile": ref("../x", "a"), "initrdfile": ref("b", "b"), "imagefile": ref("c", "c")],
         ["kernelfile": ref("a", "A"), "initrdfile": ref("b", "b"), "imagefile": ref("c", "c")],
         .string("files"),

@@ -32,6 +32,8 @@ struct ReplicationProcessTests {
         /// Whether controllers reach each other through the per-link ports a test can cut.
         var linkPorts = true
         var compactAge = "1h"
+        /// Where the APIs listen: 0.0.0.0 lets a lab's namespaces reach them.
+        var apiBind = "127.0.0.1"
 
         @discardableResult
         func run(_ arguments: [String]) throws -> (exit: Int32, output: String) {
@@ -41,7 +43,7 @@ struct ReplicationProcessTests {
             process.environment = ProcessInfo.processInfo.environment.merging(
                 [
                     "LUNA_CLUSTER_DIR": directory, "LUNA_BUILD": "debug", "LUNA_PORT_BASE": String(base),
-                    "LUNA_LINK_PORTS": linkPorts ? "1" : "0", "LUNA_COMPACT_AGE": compactAge,
+                    "LUNA_LINK_PORTS": linkPorts ? "1" : "0", "LUNA_COMPACT_AGE": compactAge, "LUNA_API_BIND": apiBind,
                 ]
             ) { $1 }
             // A file, not a pipe: the controllers the script starts outlive it, and a pipe

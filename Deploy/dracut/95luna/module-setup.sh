@@ -67,7 +67,7 @@ install() {
         head tail sort uniq wc od date sleep timeout cp mv rm ln chmod chown touch install \
         truncate ls readlink dirname basename mktemp find xargs stat dd sha256sum md5sum \
         expr seq nproc uname hostname ip setsid
-    inst_multiple -o mkfs.fat mkfs.vfat mkfs.xfs mkswap sgdisk sfdisk wipefs partprobe \
+    inst_multiple -o mkfs.fat mkfs.vfat mkfs.xfs mkswap sgdisk sfdisk wipefs partprobe aria2c \
         mdadm dmsetup lvm ipmitool dmidecode efibootmgr bzip2 lbzip2 xz pigz setfacl getfacl \
         setfiles udevadm reboot e2fsck resize2fs ping
 

@@ -39,6 +39,8 @@ enum OSImageIntents {
         for field in ImageFileRef.fields where files[field] != nil && files[field]?["name"] != row[field] {
             files[field] = nil
         }
+        // The torrent is the archive's: it goes with the archive's record.
+        if files["imagefile"] == nil { files[ImageFileRef.torrentKey] = nil }
         guard files != row["files"]?.objectValue else { return row }
         let updated = ObjectRules.merge(row, ["files": files.isEmpty ? .null : .object(files)])
         state.put(.osimage, name, updated)

@@ -18,15 +18,19 @@ enum OSImagePackIntents {
             return .changed("OS Image \(name) is being packed")
         })
 
+    /// Version 2: `files` may hold the archive's torrent as well (`torrentfile`).
     static let packed = IntentHandler(
-        name: "OSImage.packed",
+        name: "OSImage.packed", version: 2,
         prepare: { _, body, _ throws(LunaError) in
             try FieldSchema.refuseUnknown(body, allowed: ["request", "kernelversion", "files"], kind: "pack result")
-            guard case .object(let files)? = body["files"], Set(files.keys) == Set(ImageFileRef.fields),
+            let fields = Set(ImageFileRef.fields)
+            guard case .object(let files)? = body["files"],
+                Set(files.keys) == fields || Set(files.keys) == fields.union([ImageFileRef.torrentKey]),
                 files.values.allSatisfy({ ImageFileRef($0) != nil })
             else {
                 throw .invalid(
-                    "Invalid request: a pack result names kernelfile, initrdfile and imagefile, each with name, size and sha256")
+                    "Invalid request: a pack result names kernelfile, initrdfile and imagefile (and may name torrentfile), each with name, size and sha256"
+                )
             }
             return .object([
                 "request": try text(body, "request"), "kernelversion": try text(body, "kernelversion"), "files": .object(files),
@@ -35,7 +39,9 @@ enum OSImagePackIntents {
         apply: { state, name, payload throws(LunaError) in
             let image = try ObjectRules.existing(.osimage, name, in: state, missing: "OS Image \(name) not present in database")
             var change: Row = ["files": payload["files"]!, "kernelversion": payload["kernelversion"]!]
-            for (field, ref) in ImageFileRef.of(payload) { change[field] = .string(ref.name) }
+            for (field, ref) in ImageFileRef.of(payload) where ImageFileRef.fields.contains(field) {
+                change[field] = .string(ref.name)
+            }
             if image["packing"]?["request"] == payload["request"] { change["packing"] = .null }
             state.put(.osimage, name, ObjectRules.merge(image, change))
             return .changed("OS Image \(name) packed")

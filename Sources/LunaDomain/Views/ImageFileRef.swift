@@ -16,6 +16,10 @@ public struct ImageFileRef: Sendable, Equatable, Hashable {
     /// The fields of an image (and of a tag) that name its boot files.
     public static let fields = ["kernelfile", "initrdfile", "imagefile"]
 
+    /// The key of the archive's `.torrent` in a pack's files: a file to hold and serve,
+    /// named after the archive (`<imagefile>.torrent`), with no field of its own.
+    public static let torrentKey = "torrentfile"
+
     public var json: JSONValue {
         ["name": .string(name), "size": .int(size), "sha256": .string(sha256)]
     }
