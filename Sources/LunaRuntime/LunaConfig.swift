@@ -40,6 +40,8 @@ public struct LunaConfig: Sendable {
     public var trees: String?
     /// `[TORRENT] SEED_PORT`: where this controller seeds the image torrents; nil with `SEED = no`.
     public var seedPort: Int?
+    /// `[CONTROL]`: how BMC requests run here.
+    public var control: ControlSettings
     /// The daemons this controller reconciles and controls, if any.
     public var services: ServiceSettings
     /// `[BEACON]`: how this controller takes part in holding the beacon address; nil for not at all.
@@ -82,6 +84,7 @@ public struct LunaConfig: Sendable {
         "FILES": ["IMAGE_FILES", "KEEP_UNREFERENCED"],
         "IMAGES": ["SSH_KEY", "PUSH_CONCURRENCY", "TREES"],
         "TORRENT": ["SEED", "SEED_PORT"],
+        "CONTROL": ["CONCURRENCY", "TIMEOUT", "RETRIES"],
         "TEMPLATES": ["DIRECTORY"],
         "PLUGINS": ["DIRECTORY", "SITE_DIRECTORY"],
         "SERVICES": Set(
@@ -183,6 +186,7 @@ public struct LunaConfig: Sendable {
             keepUnreferenced: keepUnreferenced, sshKey: sshKey, pushConcurrency: pushConcurrency,
             trees: ini.value("IMAGES", "TREES").flatMap { $0.isEmpty ? nil : resolve($0) },
             seedPort: try readSeedPort(ini),
+            control: try ControlSettings(ini),
             services: try readServices(ini, resolve: resolve),
             beacon: try readBeacon(ini, resolve: resolve))
     }

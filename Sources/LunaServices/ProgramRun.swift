@@ -12,10 +12,14 @@ import Subprocess
 public struct ProgramRun: Sendable {
     public let argv: [String]
     public let timeout: Duration
+    /// The program's whole environment; nil inherits this process's. Secrets handed to a
+    /// program go here, never into `argv`, which `ps` shows to every user.
+    public let environment: [String: String]?
 
-    public init(_ argv: [String], timeout: Duration = .seconds(30)) {
+    public init(_ argv: [String], timeout: Duration = .seconds(30), environment: [String: String]? = nil) {
         self.argv = argv
         self.timeout = timeout
+        self.environment = environment
     }
 
     public struct Finished: Sendable {
@@ -39,13 +43,17 @@ public struct ProgramRun: Sendable {
         guard let program = argv.first else { throw LunaError(.invalid, "no program was given to run") }
         let arguments = Array(argv.dropFirst())
         let timeout = self.timeout
+        let environment: Environment =
+            self.environment.map { values in
+                .custom(Dictionary(uniqueKeysWithValues: values.map { (Environment.Key(stringLiteral: $0.key), $0.value) }))
+            } ?? .inherit
         let outcome: Result<Finished, any Error>? = await withTaskGroup(of: Result<Finished, any Error>?.self) { group in
             group.addTask {
                 do {
                     // A name is looked up in PATH; anything with a slash is a path to run as is.
                     let executable: Executable = program.contains("/") ? .path(FilePath(program)) : .name(program)
                     let result = try await Subprocess.run(
-                        executable, arguments: Arguments(arguments), output: .string(limit: 1 << 16),
+                        executable, arguments: Arguments(arguments), environment: environment, output: .string(limit: 1 << 16),
                         error: .string(limit: 1 << 16))
                     return .success(
                         Finished(

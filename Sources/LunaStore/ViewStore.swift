@@ -51,6 +51,13 @@ public final class ViewStore: Sendable {
                     "CREATE TABLE IF NOT EXISTS \(quoted(.plugin)) (key TEXT PRIMARY KEY NOT NULL, body TEXT NOT NULL) WITHOUT ROWID"
             )
         }
+        // The BMC request audit, added with power control.
+        migrator.registerMigration("v4-controlaudit-table") { db in
+            try db.execute(
+                sql:
+                    "CREATE TABLE IF NOT EXISTS \(quoted(.controlaudit)) (key TEXT PRIMARY KEY NOT NULL, body TEXT NOT NULL) WITHOUT ROWID"
+            )
+        }
         return migrator
     }
 

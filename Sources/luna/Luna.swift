@@ -12,6 +12,7 @@ struct Luna: AsyncParsableCommand {
             ResourceCommand<OtherDevKind>.self, ResourceCommand<RackKind>.self, ResourceCommand<CloudKind>.self,
             ResourceCommand<RouteKind>.self, ResourceCommand<OSUserKind>.self, ResourceCommand<OSGroupKind>.self,
             SecretsCommand.self, ResourceCommand<OSImageTagKind>.self,
+            ControlCommand<PowerSubsystem>.self, ControlCommand<SelSubsystem>.self, ControlCommand<ChassisSubsystem>.self,
             ClusterCommand.self, LogCommand.self,
         ])
 }

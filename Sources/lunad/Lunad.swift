@@ -123,7 +123,13 @@ struct Lunad: AsyncParsableCommand {
                 ? nil : ServiceActions(controller: controller, controls: serviceSettings.controls),
             beacon: beacon, images: images,
             imageCopies: ImageCopies(controller: controller, store: imageStore, held: held),
-            imageStore: imageStore, treeSync: treeSync)
+            imageStore: imageStore, treeSync: treeSync,
+            control: ControlRequests(
+                controller: controller,
+                control: BMCControl(
+                    plugins: plugins, siteFolder: settings.sitePlugins, timeout: settings.control.timeout,
+                    retries: settings.control.retries),
+                concurrency: settings.control.concurrency, logger: logger))
         let tokens = await TokenAuthority(
             secret: settings.secretKey, username: settings.username, password: settings.password,
             nodeLogin: settings.nodeLogin, lifetime: settings.tokenLifetime)

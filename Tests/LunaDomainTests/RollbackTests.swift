@@ -179,16 +179,17 @@ struct RollbackTests {
             "Cloud.update", "Cloud.delete", "Route.update", "Route.delete", "Route.couple", "Route.decouple",
             "DNS.update", "DNS.delete", "Cluster.import", "OSUser.update", "OSUser.delete", "OSGroup.update",
             "OSGroup.delete", "Node.discover", "Node.installState", "Node.registerTPM", "Plugin.put", "Plugin.delete",
+            "Control.audit",
         ]
         #expect(Set(IntentRegistry.current.handlers.keys) == Set(expected))
         // Cluster.update 2: controllers inside the cluster; 3: luna2's controller forms.
         // Controller.update 2: the shadow rules. Secret clones 2: their own path and content.
         // OSImage.update 2: `tag` set by an update. Rack.inventory.update 2: many items at once.
         // Network.update 2: controllers' addresses in the same request. OSImage.packed 2: the
-        // archive's torrent among the files.
+        // archive's torrent among the files. BMCSetup.update 2: protocol, authmode, verifycert.
         let newer = [
             "Cluster.update": 3, "Controller.update": 2, "Secret.node.clone": 2, "Secret.group.clone": 2, "OSImage.update": 2,
-            "Rack.inventory.update": 2, "Network.update": 2, "OSImage.packed": 2,
+            "Rack.inventory.update": 2, "Network.update": 2, "OSImage.packed": 2, "BMCSetup.update": 2,
         ]
         #expect(IntentRegistry.current.handlers.values.allSatisfy { $0.version == newer[$0.name] ?? 1 })
     }

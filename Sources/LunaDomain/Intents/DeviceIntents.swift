@@ -9,6 +9,9 @@ enum DeviceIntents {
             fields: [
                 "userid": .number(1...255), "username": .text, "password": .secret, "netchannel": .number(0...15),
                 "mgmtchannel": .number(0...15), "comment": .text, "unmanaged_bmc_users": .choice(["disable", "delete"]),
+                // How the controllers drive the BMC: the control plugin (ipmitool when unset,
+                // or redfish), and for Redfish its login and whether its certificate is checked.
+                "protocol": .name(.object), "authmode": .choice(["session", "basic"]), "verifycert": .bool,
             ]),
         renameKey: "newbmcname", label: "BMC Setup",
         users: { name, state in
@@ -16,7 +19,9 @@ enum DeviceIntents {
             let nodes = state.rows(.node).filter { $0.value["bmcsetup"] == .string(name) }.keys.sorted()
             return groups.map { "group \($0)" } + nodes
         },
-        referrers: [(.group, "bmcsetupname"), (.node, "bmcsetup")])
+        referrers: [(.group, "bmcsetupname"), (.node, "bmcsetup")],
+        // Version 2: protocol, authmode and verifycert.
+        updateVersion: 2)
 
     static let `switch` = SimpleObject(
         intentPrefix: "Switch", table: .switch,

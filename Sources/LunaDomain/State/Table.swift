@@ -29,6 +29,9 @@ public enum Table: String, CaseIterable, Sendable, Comparable {
     case osgroup
     /// A site's own plugin files, keyed by their path under Plugins/ (`boot/network/redhat9.sh`).
     case plugin
+    /// BMC requests (power, sel, chassis) as the controller that performed them recorded
+    /// them, keyed by request id: who, what, which nodes, the outcome. The newest 1,000.
+    case controlaudit
 
     public static func < (lhs: Table, rhs: Table) -> Bool { lhs.rawValue < rhs.rawValue }
 }
