@@ -37,6 +37,7 @@ public enum LunaApplication {
             to: groups, tracker: services.imageStore.map { TorrentTracker(controller: controller, store: $0) })
         SitePluginRoutes.add(to: groups, controller: controller)
         ControlRoutes.add(to: groups, controller: controller, requests: services.control)
+        SwitchPortRoutes.add(to: groups, controller: controller)
         ServiceMonitorRoutes.add(to: groups, services: services.runner)
         ServiceActionRoutes.add(to: groups, actions: services.actions)
         ReplacedRoutes.add(to: groups)

@@ -42,6 +42,8 @@ public struct LunaConfig: Sendable {
     public var seedPort: Int?
     /// `[CONTROL]`: how BMC requests run here.
     public var control: ControlSettings
+    /// `[SWITCHES] SCAN_INTERVAL`: how often the master reads the switches' forwarding tables (ms).
+    public var switchScanInterval: Int64
     /// The daemons this controller reconciles and controls, if any.
     public var services: ServiceSettings
     /// `[BEACON]`: how this controller takes part in holding the beacon address; nil for not at all.
@@ -85,6 +87,7 @@ public struct LunaConfig: Sendable {
         "IMAGES": ["SSH_KEY", "PUSH_CONCURRENCY", "TREES"],
         "TORRENT": ["SEED", "SEED_PORT"],
         "CONTROL": ["CONCURRENCY", "TIMEOUT", "RETRIES"],
+        "SWITCHES": ["SCAN_INTERVAL"],
         "TEMPLATES": ["DIRECTORY"],
         "PLUGINS": ["DIRECTORY", "SITE_DIRECTORY"],
         "SERVICES": Set(
@@ -187,8 +190,18 @@ public struct LunaConfig: Sendable {
             trees: ini.value("IMAGES", "TREES").flatMap { $0.isEmpty ? nil : resolve($0) },
             seedPort: try readSeedPort(ini),
             control: try ControlSettings(ini),
+            switchScanInterval: try readScanInterval(ini),
             services: try readServices(ini, resolve: resolve),
             beacon: try readBeacon(ini, resolve: resolve))
+    }
+
+    /// `[SWITCHES] SCAN_INTERVAL`: 60 s unless set; at least a second.
+    static func readScanInterval(_ ini: IniFile) throws -> Int64 {
+        let text = ini.value("SWITCHES", "SCAN_INTERVAL") ?? "60s"
+        guard let milliseconds = parseAge(text), milliseconds >= 1000 else {
+            throw ini.failure("SWITCHES", "SCAN_INTERVAL", "= \(text) must be a duration of a second or more, like 60s")
+        }
+        return milliseconds
     }
 
     /// `[TORRENT]`: seeding is on unless `SEED = no`, on `SEED_PORT` (6881 by default).

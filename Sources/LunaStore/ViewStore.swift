@@ -58,6 +58,13 @@ public final class ViewStore: Sendable {
                     "CREATE TABLE IF NOT EXISTS \(quoted(.controlaudit)) (key TEXT PRIMARY KEY NOT NULL, body TEXT NOT NULL) WITHOUT ROWID"
             )
         }
+        // The switch ports seen by SNMP, added with switch-port discovery.
+        migrator.registerMigration("v5-switchport-table") { db in
+            try db.execute(
+                sql:
+                    "CREATE TABLE IF NOT EXISTS \(quoted(.switchport)) (key TEXT PRIMARY KEY NOT NULL, body TEXT NOT NULL) WITHOUT ROWID"
+            )
+        }
         return migrator
     }
 

@@ -9,7 +9,7 @@ struct LunaBench: AsyncParsableCommand {
         abstract: "Measure Luna's write rate, rebuild speed, memory, replication, REST API, boot routes, services and images.",
         subcommands: [
             WritesBenchmark.self, RebuildBenchmark.self, MemoryBenchmark.self, ReplicationBenchmark.self, APIBenchmark.self,
-            BootBenchmark.self, ServicesBenchmark.self, ImagesBenchmark.self, AllBenchmarks.self,
+            BootBenchmark.self, ServicesBenchmark.self, ImagesBenchmark.self, PowerBenchmark.self, AllBenchmarks.self,
         ],
         defaultSubcommand: AllBenchmarks.self)
 }
@@ -26,5 +26,6 @@ struct AllBenchmarks: AsyncParsableCommand {
         try await BootBenchmark.parse([]).run()
         try await ServicesBenchmark.parse([]).run()
         try await ImagesBenchmark.parse([]).run()
+        try await PowerBenchmark.parse([]).run()
     }
 }

@@ -164,6 +164,10 @@ struct Lunad: AsyncParsableCommand {
                         logFile: settings.dataDirectory + "/torrent-seed.log", logger: logger)
                 }),
         ]
+        services.append(
+            SwitchScanService(
+                scanner: SwitchPortScanner(controller: controller, logger: logger),
+                interval: .milliseconds(settings.switchScanInterval)))
         if let serviceRunner { services.append(ServiceReconcileService(runner: serviceRunner)) }
         if let beacon { services.append(BeaconService(keeper: beacon)) }
         if let folder = settings.sitePlugins {

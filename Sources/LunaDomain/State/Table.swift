@@ -32,6 +32,9 @@ public enum Table: String, CaseIterable, Sendable, Comparable {
     /// BMC requests (power, sel, chassis) as the controller that performed them recorded
     /// them, keyed by request id: who, what, which nodes, the outcome. The newest 1,000.
     case controlaudit
+    /// Where each MAC was last seen on the switches, keyed by MAC: `switch` and `port`, as
+    /// the master's SNMP scan found them.
+    case switchport
 
     public static func < (lhs: Table, rhs: Table) -> Bool { lhs.rawValue < rhs.rawValue }
 }

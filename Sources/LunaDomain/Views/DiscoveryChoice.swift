@@ -1,6 +1,7 @@
 import LunaModel
 
-/// Which node a booting MAC is, as luna2 decides it: the node that has the MAC; else,
+/// Which node a booting MAC is, as luna2 decides it: the node that has the MAC; else the
+/// node cabled to the switch port the MAC was seen on (the SNMP scan); else,
 /// when the cluster discovers nodes (`nextnode_discover`), the first node whose
 /// provisioning interface has no MAC; else, when it creates nodes on demand
 /// (`createnode_ondemand`), a new node named after the last one (or after the MAC,
@@ -23,6 +24,8 @@ public enum DiscoveryChoice: Equatable, Sendable {
 
     public static func forMAC(_ mac: String, in state: ClusterState) -> DiscoveryChoice {
         if let holder = state.macs[mac], !holder.contains(":") { return .known(RowKey.split(holder).owner) }
+        // A replaced node: its new MAC sits on the switch port the node is cabled to.
+        if let cabled = SwitchPortView.node(at: mac, in: state) { return .bind(cabled) }
         let cluster = state.row(.cluster, "cluster") ?? [:]
         let nodes = state.keys(.node)
         if cluster["nextnode_discover"] == .bool(true), let free = nodes.first(where: { isFree($0, in: state) }) {

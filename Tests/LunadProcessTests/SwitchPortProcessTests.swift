@@ -1,0 +1,81 @@
+import Foundation
+import LunaModel
+import Testing
+
+/// Switch-port discovery against snmpsim on loopback (Deploy/bmc-sim switch): the master
+/// reads the switch's forwarding table, leaves the uplink out, and a node whose board was
+/// replaced (a MAC it never had) is known by the port it is cabled to when it boots.
+/// Needs root (port 161).
+@Suite(.serialized, .enabled(if: getuid() == 0, "the simulated switch listens on port 161: run as root"))
+struct SwitchPortProcessTests {
+    @Test func aReplacedNodeIsKnownByItsSwitchPort() async throws {
+        let folder = LunadProcess.temporaryDirectory("switch")
+        let lunad = LunadProcess(dataDirectory: folder + "/data")
+        lunad.config = try LunadProcess.writeConfig(
+            folder + "/luna.ini", replacing: ["; SCAN_INTERVAL = 60s": "SCAN_INTERVAL = 1s"])
+        let fresh = "52:54:00:aa:bb:01"
+        let simulator = try ControlProcessTests.Simulator(
+            [
+                "switch", folder + "/switch", "public", "127.0.10.20", "\(fresh)=7", "52:54:00:aa:bb:02=48",
+                "52:54:00:0a:0b:03=12",
+            ],
+            log: folder + "/switch.log")
+        defer {
+            lunad.stop()
+            simulator.stop()
+            try? FileManager.default.removeItem(atPath: folder)
+        }
+        try await simulator.ready()
+        try #require(try await lunad.start() == nil)
+        let setup: [(String, JSONValue)] = [
+            ("/config/network/swlab", ["config": ["network": ["swlab": ["network": "127.0.10.0/24"]]]]),
+            (
+                "/config/switch/sw1",
+                [
+                    "config": [
+                        "switch": [
+                            "sw1": [
+                                "network": "swlab", "ipaddress": "127.0.10.20", "read": "public", "uplinkports": "48",
+                                "oid": ".1.3.6.1.2.1.17.7.1.2.2.1.2",
+                            ]
+                        ]
+                    ]
+                ]
+            ),
+            (
+                "/config/node/rep01",
+                [
+                    "config": [
+                        "node": [
+                            "rep01": [
+                                "group": "compute-group", "switch": "sw1", "switchport": "7",
+                                "interfaces": [["interface": "BOOTIF", "macaddress": "52:54:00:00:00:99"]],
+                            ]
+                        ]
+                    ]
+                ]
+            ),
+        ]
+        for (path, body) in setup {
+            let reply = try await lunad.post(path, body)
+            #expect(reply.status == 201 || reply.status == 204, "\(path): \(reply.text)")
+        }
+
+        var ports: JSONValue?
+        for _ in 0..<100 where ports?["7"] == nil {
+            ports = try await lunad.get("/config/switch/sw1/ports").body?["config"]?["switch"]?["sw1"]?["ports"]
+            if ports?["7"] == nil { try await Task.sleep(for: .milliseconds(200)) }
+        }
+        #expect(
+            ports == ["7": [.string(fresh)], "12": ["52:54:00:0a:0b:03"]],
+            "the uplink 48 is left out: \(String(describing: ports))")
+
+        // The new board boots: its MAC is on rep01's port, so it is rep01.
+        let boot = try await lunad.get("/boot/search/mac/\(fresh)", authenticated: false)
+        #expect(boot.status == 200 && boot.text.contains("rep01"), "\(boot.text.prefix(300))")
+        let node = try await lunad.get("/config/node/rep01").body?["config"]?["node"]?["rep01"]
+        let bootif = node?["interfaces"]?.arrayValue?.first { $0["interface"] == "BOOTIF" }
+        #expect(bootif?["macaddress"] == .string(fresh), "\(String(describing: node))")
+        #expect(try await lunad.get("/config/node/node005").status == 404, "no node was created for the replaced board")
+    }
+}
