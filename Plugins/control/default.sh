@@ -20,15 +20,15 @@ esac
 export IPMI_PASSWORD=$LUNA_BMC_PASSWORD
 errors=$(mktemp)
 trap 'rm -f "$errors"' EXIT
-started=$(date +%s%N)
+started=${EPOCHREALTIME/./}
 # One second for an answer, one retransmission: a silent BMC costs two seconds a try.
 output=$(ipmitool -I lanplus -C 3 -N 1 -R 1 -H "$LUNA_BMC" -U "$LUNA_BMC_USERNAME" -E "${command[@]}" 2> "$errors")
 status=$?
 if [ "$status" -ne 0 ]; then
-    reason=$(cat "$errors")
+    reason=$(< "$errors")
     echo "Command execution failed with exit code $status: ${reason:-$output}"
     # A wrong login is refused at once; a session that timed out never had an answer.
-    if [ $(($(date +%s%N) - started)) -ge 1500000000 ] && [[ "$reason" == *"Unable to establish"* ]]; then exit 75; fi
+    if [ $((${EPOCHREALTIME/./} - started)) -ge 1500000 ] && [[ "$reason" == *"Unable to establish"* ]]; then exit 75; fi
     exit 1
 fi
 if [ "$1" = sel ] && [ "$2" = list ]; then
