@@ -213,10 +213,12 @@ struct ControlProcessTests {
             if !on { try await Task.sleep(for: .milliseconds(100)) }
         }
         #expect(on, "ipmi2 was not powered on")
-        let cli = try LunadProcess.luna([
-            "power", "status", "ipmi[1-2],dead", "--url", "http://127.0.0.1:\(lunad.port)", "--username", "luna",
-            "--password", "luna",
-        ])
+        let cli = try await LunadProcess.runAside(
+            at: LunadProcess.binaries.appendingPathComponent("luna"),
+            [
+                "power", "status", "ipmi[1-2],dead", "--url", "http://127.0.0.1:\(lunad.port)", "--username", "luna",
+                "--password", "luna",
+            ])
         #expect(cli.exit == 1, "\(cli.output)")
         #expect(cli.output.contains("ipmi2") && cli.output.contains("on") && cli.output.contains("dead"), "\(cli.output)")
         #expect(cli.output.contains("luna: power status failed on 1 of 3 nodes"), "\(cli.output)")

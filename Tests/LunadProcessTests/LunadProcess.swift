@@ -124,6 +124,14 @@ final class LunadProcess: @unchecked Sendable {
         try runToExit(at: binaries.appendingPathComponent(binary), arguments)
     }
 
+    /// `runToExit` on a thread of its own: a long run (a download, a CLI following a
+    /// request) must not hold one of the few threads every test of the process shares.
+    static func runAside(at program: URL, _ arguments: [String]) async throws -> (exit: Int32, output: String) {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try runToExit(at: program, arguments) }) }.start()
+        }
+    }
+
     /// Runs a program (a script of Deploy/, a system tool) until it exits.
     static func runToExit(at program: URL, _ arguments: [String]) throws -> (exit: Int32, output: String) {
         let process = Process()

@@ -33,7 +33,8 @@ extension OSImageGrabPushProcessTests {
         var random = SystemRandomNumberGenerator()
         try Data((0..<(12 << 20)).map { _ in UInt8.random(in: 0...255, using: &random) })
             .write(to: URL(fileURLWithPath: tree + "/etc/payload"))
-        let up = try Self.sshNodes(["up", "3", "--dir", nodes])
+        let up = try await LunadProcess.runAside(
+            at: LunadProcess.root.appendingPathComponent("Deploy/ssh-nodes"), ["up", "3", "--dir", nodes])
         try #require(up.exit == 0, "\(up.output)")
         let started = try cluster.run(["up", "3"])
         try #require(started.exit == 0, "\(started.output)")
@@ -70,13 +71,13 @@ extension OSImageGrabPushProcessTests {
 
         let token = try #require(
             try await api.post("/token", ["username": "luna", "password": "luna"]).body?["token"]?.stringValue)
-        // One blocking call for the three downloads at once: a blocked thread per node
-        // would starve the test process's other tests of the cooperative pool.
+        // The three downloads at once, on a thread of their own: the test process's other
+        // tests share its few cooperative threads.
         for index in 1...3 {
             try FileManager.default.createDirectory(
                 atPath: "\(nodes)/node\(index)/root/sysroot", withIntermediateDirectories: true)
         }
-        let all = try LunadProcess.runToExit(
+        let all = try await LunadProcess.runAside(
             at: URL(fileURLWithPath: "/usr/bin/env"),
             [
                 "FETCH=\(try Self.fetchFunction())", "NODES=\(nodes)", "LUNA_IMAGEFILE=\(archive)", "LUNA_URL=\(url)",

@@ -32,10 +32,16 @@ enum DeviceIntents {
                 "vendor": .text, "comment": .text, "network": .reference(.network), "ipaddress": .address,
                 // Zero-touch provisioning of the switch itself (luna2's /boot/switch).
                 "netboot": .bool, "default_url": .text, "bootfile": .text, "ztpconfig": .text, "ztpformat": .text,
+                // SNMP v3 for the port scan, used instead of the read community when snmp_user is set.
+                "snmp_user": .text, "snmp_authprotocol": .choice(["MD5", "SHA", "SHA-256", "SHA-512"]),
+                "snmp_authpassword": .secret, "snmp_privprotocol": .choice(["DES", "AES"]), "snmp_privpassword": .secret,
+                "snmp_context": .text,
             ]),
         renameKey: "newswitchname", label: "Switch",
         users: { name, state in state.rows(.node).filter { $0.value["switch"] == .string(name) }.keys.sorted() },
-        referrers: [(.node, "switch")], hasAddress: true)
+        referrers: [(.node, "switch")], hasAddress: true,
+        // Version 2: the snmp_ fields.
+        updateVersion: 2)
 
     static let otherdev = SimpleObject(
         intentPrefix: "OtherDev", table: .otherdev,
