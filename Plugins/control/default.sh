@@ -29,6 +29,9 @@ if [ "$status" -ne 0 ]; then
     echo "Command execution failed with exit code $status: ${reason:-$output}"
     # A wrong login is refused at once; a session that timed out never had an answer.
     if [ $((${EPOCHREALTIME/./} - started)) -ge 1500000 ] && [[ "$reason" == *"Unable to establish"* ]]; then exit 75; fi
+    # An answer lost mid-session may be tried again, unless the action may already have
+    # been done and doing it twice is not the same (a second reset or cycle).
+    if [[ "$reason" == *"No valid response received"* ]] && [ "$2" != reset ] && [ "$2" != cycle ]; then exit 75; fi
     exit 1
 fi
 if [ "$1" = sel ] && [ "$2" = list ]; then

@@ -154,8 +154,10 @@ public actor ControlRequests {
         for result in results {
             if case .failed(let why) = result.outcome { failed[result.node] = .string(String(why.prefix(500))) }
         }
+        let now = Date()
         let body: Row = [
-            "time": .string(ISO8601DateFormatter().string(from: Date())), "controller": .string(controller.name),
+            "time": .string(ISO8601DateFormatter().string(from: now)),
+            "status_time": .int(Int(now.timeIntervalSince1970 * 1000)), "controller": .string(controller.name),
             "subsystem": .string(subsystem), "action": .string(action),
             "nodes": .array(results.map(\.node).sorted().map { .string($0) }),
             "succeeded": .int(results.count - failed.count), "failed": .object(failed),

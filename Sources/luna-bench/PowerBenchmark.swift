@@ -14,15 +14,15 @@ struct PowerBenchmark: AsyncParsableCommand {
     @Option(help: "Percentage of them that never answer.")
     var dead = 5
 
-    @Option(help: "BMCs driven at once ([CONTROL] CONCURRENCY).")
-    var concurrency = 256
+    @Option(help: "BMCs driven at once ([CONTROL] CONCURRENCY; default lunad's, 64 per core).")
+    var concurrency: Int?
 
     func run() async throws {
         guard getuid() == 0 else {
             print("power: the simulated BMCs listen on port 623: run luna-bench power as root")
             return
         }
-        try DeployScript.run(
-            "power-bench", ["--bmcs", String(bmcs), "--dead", String(dead), "--concurrency", String(concurrency)])
+        let chosen = concurrency.map { ["--concurrency", String($0)] } ?? []
+        try DeployScript.run("power-bench", ["--bmcs", String(bmcs), "--dead", String(dead)] + chosen)
     }
 }

@@ -27,6 +27,8 @@ import time
 import urllib.error
 import urllib.request
 
+from control_session import control_session
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -702,6 +704,7 @@ def main():
                      problem and f"{problem}: {one_line(tail(lunad_log))}")
         if problem is None:
             operator_session(session, api)
+            control_session(session, api, options.work)
     except KeyboardInterrupt:
         session.step("session", "interrupted")
     finally:

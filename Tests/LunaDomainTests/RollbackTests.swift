@@ -187,10 +187,11 @@ struct RollbackTests {
         // OSImage.update 2: `tag` set by an update. Rack.inventory.update 2: many items at once.
         // Network.update 2: controllers' addresses in the same request. OSImage.packed 2: the
         // archive's torrent among the files. BMCSetup.update 2: protocol, authmode, verifycert.
-        // Switch.update 2: SNMP v3.
+        // Switch.update 2: SNMP v3. Control.audit 2: a power action's nodes show it as their state.
         let newer = [
             "Cluster.update": 3, "Controller.update": 2, "Secret.node.clone": 2, "Secret.group.clone": 2, "OSImage.update": 2,
             "Rack.inventory.update": 2, "Network.update": 2, "OSImage.packed": 2, "BMCSetup.update": 2, "Switch.update": 2,
+            "Control.audit": 2,
         ]
         #expect(IntentRegistry.current.handlers.values.allSatisfy { $0.version == newer[$0.name] ?? 1 })
     }

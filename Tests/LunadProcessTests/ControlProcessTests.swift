@@ -142,6 +142,8 @@ struct ControlProcessTests {
         #expect(try await control("power/ipmi1/_cycle").status == 204)
         #expect(try await control("power/ipmi1/_off").status == 204)
         #expect(Self.state(folder + "/ipmi/127.0.10.11.power") == "off")
+        let shown = try await lunad.get("/monitor/node/ipmi1").body?["monitor"]?["status"]?["ipmi1"]?["state"]
+        #expect(shown == "power off", "luna2 shows the last power action as the node's state")
 
         let wrong = try await control("power/wrongpw/_status")
         #expect(wrong.status == 501 && wrong.answer.hasPrefix("Command execution failed with exit code 1: "), "\(wrong)")
