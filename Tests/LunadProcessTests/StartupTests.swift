@@ -22,6 +22,17 @@ struct StartupTests {
         #expect(result?.output.contains("\(config): [API] EXPIRY = soon is not a duration") == true)
     }
 
+    @Test func refusesABMCConcurrencyOutOfRange() async throws {
+        let directory = LunadProcess.temporaryDirectory("badcontrol")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let config = try LunadProcess.writeConfig(directory + "/luna.ini", replacing: ["; CONCURRENCY = 128": "CONCURRENCY = 0"])
+        let result = try await LunadProcess(dataDirectory: directory).start(extraArguments: ["--config", config])
+        #expect(result?.exit == 1)
+        #expect(
+            result?.output.contains("[CONTROL] CONCURRENCY = 0 must be a number of BMCs from 1 to 10000") == true,
+            "\(result?.output ?? "")")
+    }
+
     @Test func refusesToSeedFromABootstrapFileThatDoesNotNameIt() async throws {
         let directory = LunadProcess.temporaryDirectory("stranger")
         defer { try? FileManager.default.removeItem(atPath: directory) }
