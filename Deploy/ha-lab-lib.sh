@@ -1,6 +1,6 @@
 # shellcheck shell=bash disable=SC2154 # $lab and $work are the sourcing script's
-# Shell functions the lab's test and benchmark share (sourced; needs $lab, the ha-lab
-# command as an array, and $work, a scratch folder).
+# Shell functions the lab's test and benchmark share (sourced; needs $root, the
+# repository, $lab, the ha-lab command as an array, and $work, a scratch folder).
 
 now_ms() { date +%s%3N; }
 address() { echo "10.141.255.25${1#c}"; }
@@ -28,31 +28,20 @@ until_true() {
 holder() { "${lab[@]}" status | awk '$2 == "running" && $3 == "up" && $4 == "has-beacon" {print $1}' | head -1; }
 mac_of() { ip -n "lunalab-$1" link show eth0 | grep -o 'ether [0-9a-f:]*' | cut -d' ' -f2; }
 
-# Every 100 ms a sample starts: an ARP request to the beacon from the client namespace,
-# listening 1 s for every controller that answers it; each sample's line (its start in
-# ms, the MACs that answered or -) is appended to FILE when it ends.
+# Every 100 ms one ARP request for the beacon from the client namespace
+# (Deploy/ha-lab-sampler); each request's line (its time in ms, the MACs that answered
+# it or -) is appended to FILE.
 start_sampler() {
     samples=$1
-    # shellcheck disable=SC2016 # the loop's variables are the inner shell's
-    ip netns exec lunalab-client bash -c '
-        while :; do
-            (
-                started=$(date +%s%3N)
-                macs=$(arping -b -c 2 -w 1 -I eth0 10.141.255.254 2> /dev/null | grep -o "\[[0-9A-Fa-f:]*\]" | tr -d "[]" |
-                    tr A-F a-f | sort -u | paste -sd, -)
-                echo "$started ${macs:--}"
-            ) &
-            sleep 0.1
-        done' >> "$samples" &
+    ip netns exec lunalab-client "$root/Deploy/ha-lab-sampler" eth0 10.141.255.254 >> "$samples" &
     sampler=$!
 }
 
-# Stops the samples and waits for the last ones to be written. SIGKILL: a parent that
-# blocks SIGTERM (Foundation's Process does, for luna-bench) passes the block on.
+# Stops the samples. SIGKILL: a parent that blocks SIGTERM (Foundation's Process does,
+# for luna-bench) passes the block on.
 stop_sampler() {
     kill -KILL "$sampler" 2> /dev/null || true
     wait "$sampler" 2> /dev/null || true
-    sleep 1.2
 }
 
 # first_other SINCE MAC: the start of the first sample after SINCE answered by a MAC other than MAC.
