@@ -1,14 +1,18 @@
 import Hummingbird
 import LunaRuntime
+import Prometheus
 
 /// The HTTP face of one controller: luna2's routes on the controller's state.
 public enum LunaApplication {
     /// `services`: the daemons, actions and beacon this controller runs, when it runs them.
+    /// `metrics`: where swift-metrics records, for `GET /metrics`.
     public static func router(
-        controller: Controller, tokens: TokenAuthority, boot: BootSetup, services: ControllerServices = .init()
+        controller: Controller, tokens: TokenAuthority, boot: BootSetup, services: ControllerServices = .init(),
+        metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
     ) -> Router<LunaRequestContext> {
         let router = Router(context: LunaRequestContext.self)
         let table = RouteTable()
+        router.add(middleware: RequestMetricsMiddleware(table: table))
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: UnknownRouteMiddleware(table: table))
         let groups = RouteGroups(tokens: tokens)
@@ -26,6 +30,7 @@ public enum LunaApplication {
         NetworkServiceRoutes.add(to: groups, controller: controller)
         HARoutes.add(to: groups, controller: controller, beacon: services.beacon, treeSync: services.treeSync)
         ClusterStatusRoutes.add(to: groups, controller: controller, beacon: services.beacon, copies: services.imageCopies)
+        MetricsRoutes.add(to: groups, controller: controller, beacon: services.beacon, registry: metrics)
         MonitorRoutes.add(to: groups, controller: controller, copies: services.imageCopies)
         let booting = NodeBooting(controller: controller, renderer: boot.renderer, hooks: boot.hooks)
         BootRoutes.add(to: groups, booting: booting, tokens: tokens)

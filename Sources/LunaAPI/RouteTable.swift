@@ -11,13 +11,21 @@ final class RouteTable: Sendable {
         var path: String
     }
 
-    private let storage = Mutex<[Route]>([])
+    private let storage = Mutex<(routes: [Route], families: Set<String>)>(([], []))
 
-    var routes: [Route] { storage.withLock { $0 } }
+    var routes: [Route] { storage.withLock { $0.routes } }
 
     func fill(from router: Router<LunaRequestContext>) {
         let routes = router.routes.map { Route(method: $0.method, path: "\($0.path)") }
-        storage.withLock { $0 = routes }
+        let families = Set(routes.compactMap { $0.path.split(separator: "/").first.map(String.init) })
+        storage.withLock { $0 = (routes, families) }
+    }
+
+    /// A request's route family, its path's first segment (`config`, `boot`, …) when some
+    /// route has it, else `unknown`: a fuzzer's paths never make new metric series.
+    func family(of path: String) -> String {
+        guard let first = path.split(separator: "/").first.map(String.init) else { return "root" }
+        return storage.withLock { $0.families.contains(first) } ? first : "unknown"
     }
 
     /// The methods served on a path matching `path`, if any.

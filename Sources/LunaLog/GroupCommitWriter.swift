@@ -68,6 +68,7 @@ final class GroupCommitWriter: @unchecked Sendable {
                 failure = outcome
             } else {
                 durable = upTo
+                LogMetrics.written.increment(by: batch.count)
             }
             let ready = waiters.filter { failure != nil || $0.position <= durable }
             waiters.removeAll { failure != nil || $0.position <= durable }
@@ -91,9 +92,12 @@ final class GroupCommitWriter: @unchecked Sendable {
             }
             written += result
         }
-        if syncs, fdatasync(descriptor) != 0 {
+        guard syncs else { return nil }
+        let started = ContinuousClock.now
+        guard fdatasync(descriptor) == 0 else {
             return LunaLogWriteError(reason: "fsync failed: " + String(cString: strerror(errno)))
         }
+        LogMetrics.fsync.record(duration: ContinuousClock.now - started)
         return nil
     }
 

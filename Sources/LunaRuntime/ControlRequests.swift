@@ -154,6 +154,7 @@ public actor ControlRequests {
         for result in results {
             if case .failed(let why) = result.outcome { failed[result.node] = .string(String(why.prefix(500))) }
         }
+        RuntimeMetrics.task(subsystem, succeeded: failed.isEmpty)
         let now = Date()
         let body: Row = [
             "time": .string(ISO8601DateFormatter().string(from: now)),

@@ -108,8 +108,10 @@ extension Controller {
             switch try order.add(events) {
             case .append(let events):
                 for event in events { apply(event) }
+                RuntimeMetrics.applied.increment(by: events.count)
             case .reapply(let events):
                 rollBack(toApplyAgain: events)
+                RuntimeMetrics.reapplied.increment(by: events.count)
             }
             try writeViewsAndOutcomes()
         } catch {

@@ -157,6 +157,7 @@ public actor Controller {
             throw error
         }
         let position = log.append(event)
+        RuntimeMetrics.applied.increment()
         unreleased.append(event)
         requests.written(event, at: physicalMillis())
         appliedClock.advance(name, to: event.seq)

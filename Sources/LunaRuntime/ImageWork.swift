@@ -126,8 +126,10 @@ public actor ImageWork {
         do throws(LunaError) {
             let text = try await perform(task) { sink.yield(.init($0)) }
             sink.yield(.init("finished \(task.kind) \(image): \(text)"))
+            RuntimeMetrics.task(Self.kinds.contains(task.kind) ? task.kind : "pack", succeeded: true)
         } catch {
             sink.yield(.init("error \(task.kind) \(image): \(error.message)", status: 500))
+            RuntimeMetrics.task(Self.kinds.contains(task.kind) ? task.kind : "pack", succeeded: false)
         }
         sink.finish()
     }

@@ -81,6 +81,7 @@ public actor ServiceRunner {
             reported[reconciler.name] = nil
             return
         }
+        RuntimeMetrics.reconcileFailed(reconciler.name)
         guard reported[reconciler.name] != reason else { return }
         reported[reconciler.name] = reason
         await controller.recordIncident("\(reconciler.name) kept its last good configuration: \(reason)")

@@ -46,6 +46,8 @@ struct Lunad: AsyncParsableCommand {
     }
 
     private func serve(logger: Logger) async throws {
+        let metrics = MetricsSetup.bootstrap()
+        RuntimeMetrics.register(services: ["dhcp", "dhcp6", "dns"])
         let settings = try LunaConfig.load(
             path: config, overrides: .init(dataDirectory: dataDir, port: port, bootstrap: bootstrap, name: name))
         let replication = settings.replication
@@ -142,7 +144,7 @@ struct Lunad: AsyncParsableCommand {
                         scheme: settings.tls == nil ? "http" : "https"),
                     filesDirectory: settings.imageFiles,
                     hooks: InstallHooks(plugins: plugins, siteFolder: settings.sitePlugins, logger: logger)),
-                services: surroundings),
+                services: surroundings, metrics: metrics),
             server: settings.tls.map {
                 try .tls(tlsConfiguration: APITLS.configuration(certificate: $0.certificate, key: $0.key))
             }
