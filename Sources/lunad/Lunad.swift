@@ -34,6 +34,7 @@ struct Lunad: AsyncParsableCommand {
     var name: String?
 
     func run() async throws {
+        JournalLogHandler.bootstrap()
         let logger = Logger(label: "lunad")
         do {
             try await serve(logger: logger)

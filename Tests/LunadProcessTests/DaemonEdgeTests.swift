@@ -80,6 +80,19 @@ struct DaemonEdgeTests {
         }
     }
 
+    @Test func underSystemdItsLinesCarryTheirPriorityForTheJournal() async throws {
+        let directory = LunadProcess.temporaryDirectory("journal")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let lunad = LunadProcess(dataDirectory: directory)
+        lunad.environment = ["JOURNAL_STREAM": "8:4242"]
+        defer { lunad.stop() }
+        #expect(try await lunad.start() == nil)
+        let lines = lunad.stopCollectingOutput().output.split(separator: "\n")
+        #expect(lines.contains { $0.hasPrefix("<5>lunad: [lunad] lunad controller serving http://") }, "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("<5>lunad: [lunad] seeded the cluster from ") }, "\(lines)")
+        #expect(lines.allSatisfy { $0.first == "<" }, "every line has its priority, none a timestamp: \(lines)")
+    }
+
     @Test func listensOnEveryAddressOfBothFamiliesAndServesHTTPS() async throws {
         let directory = LunadProcess.temporaryDirectory("listen")
         defer { try? FileManager.default.removeItem(atPath: directory) }

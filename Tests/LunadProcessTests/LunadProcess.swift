@@ -25,6 +25,9 @@ final class LunadProcess: @unchecked Sendable {
     /// The luna.ini it runs with: the shipped one unless a test writes its own.
     var config = LunadProcess.root.appendingPathComponent("Config/luna.ini").path
 
+    /// Variables set for it on top of the test's own environment.
+    var environment: [String: String] = [:]
+
     init(dataDirectory: String, port: Int = LunadProcess.freePort()) {
         self.dataDirectory = dataDirectory
         self.port = port
@@ -42,6 +45,7 @@ final class LunadProcess: @unchecked Sendable {
         let process = Process()
         process.executableURL = Self.binaries.appendingPathComponent("lunad")
         process.arguments = arguments + extraArguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
