@@ -14,8 +14,9 @@ public struct BMCTarget: Sendable, Equatable {
     public let authmode: String
     public let verifycert: Bool
 
-    /// Fails with luna2's sentences (404) for a node that cannot be driven.
-    public init(node: String, state: ClusterState, unseal: (JSONValue) -> String?) throws(LunaError) {
+    /// Fails with luna2's sentences (404) for a node that cannot be driven. `key` opens the
+    /// setup's sealed password.
+    init(node: String, state: ClusterState, key: ClusterKey) throws(LunaError) {
         guard let row = state.row(.node, node),
             let address = state.row(.nodeinterface, RowKey.child(node, "BMC")).flatMap({
                 $0["ipaddress"]?.stringValue ?? $0["ipaddress_ipv6"]?.stringValue
@@ -25,7 +26,7 @@ public struct BMCTarget: Sendable, Equatable {
         }
         let setupName = Inheritance(state: state).node("bmcsetup", node: row).value?.stringValue
         guard let setupName, let setup = state.row(.bmcsetup, setupName), let username = setup["username"]?.stringValue,
-            let password = setup["password"].flatMap(unseal)
+            let password = setup["password"]?.stringValue.flatMap(key.open)
         else {
             throw .notFound("\(node) does not have a suitable bmcsetup")
         }

@@ -50,7 +50,7 @@ public actor ControlRequests {
         try Self.check(subsystem, action)
         let key = controller.key
         let target = try await controller.read { state throws(LunaError) in
-            try BMCTarget(node: node, state: state, unseal: { key.open($0.stringValue ?? "") })
+            try BMCTarget(node: node, state: state, key: key)
         }
         let outcome = await control.perform(subsystem, action, on: target)
         await audit(request, subsystem, action, actor: actor, results: [NodeResult(node: node, outcome: outcome)])
@@ -88,7 +88,7 @@ public actor ControlRequests {
         let targets = await controller.read { state in
             nodes.map { node -> (String, Result<BMCTarget, LunaError>) in
                 do throws(LunaError) {
-                    return (node, .success(try BMCTarget(node: node, state: state, unseal: { key.open($0.stringValue ?? "") })))
+                    return (node, .success(try BMCTarget(node: node, state: state, key: key)))
                 } catch {
                     return (node, .failure(error))
                 }

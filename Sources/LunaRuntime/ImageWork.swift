@@ -123,13 +123,15 @@ public actor ImageWork {
             busy.insert(image)
         }
         defer { release(image) }
+        // `perform` packs for any kind it does not know, and the metric says so.
+        let metricKind = Self.kinds.contains(task.kind) ? task.kind : "pack"
         do throws(LunaError) {
             let text = try await perform(task) { sink.yield(.init($0)) }
             sink.yield(.init("finished \(task.kind) \(image): \(text)"))
-            RuntimeMetrics.task(Self.kinds.contains(task.kind) ? task.kind : "pack", succeeded: true)
+            RuntimeMetrics.task(metricKind, succeeded: true)
         } catch {
             sink.yield(.init("error \(task.kind) \(image): \(error.message)", status: 500))
-            RuntimeMetrics.task(Self.kinds.contains(task.kind) ? task.kind : "pack", succeeded: false)
+            RuntimeMetrics.task(metricKind, succeeded: false)
         }
         sink.finish()
     }

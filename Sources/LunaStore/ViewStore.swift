@@ -37,34 +37,14 @@ public final class ViewStore: Sendable {
         }
         // Tables added after v1 (cloud, route, dns, osuser, osgroup): created where missing.
         migrator.registerMigration("v2-tables") { db in
-            for table in LunaDomain.Table.allCases {
-                try db.execute(
-                    sql:
-                        "CREATE TABLE IF NOT EXISTS \(quoted(table)) (key TEXT PRIMARY KEY NOT NULL, body TEXT NOT NULL) WITHOUT ROWID"
-                )
-            }
+            for table in LunaDomain.Table.allCases { try createMissing(table, in: db) }
         }
         // The site plugin table, added with netboot.
-        migrator.registerMigration("v3-plugin-table") { db in
-            try db.execute(
-                sql:
-                    "CREATE TABLE IF NOT EXISTS \(quoted(.plugin)) (key TEXT PRIMARY KEY NOT NULL, body TEXT NOT NULL) WITHOUT ROWID"
-            )
-        }
+        migrator.registerMigration("v3-plugin-table") { db in try createMissing(.plugin, in: db) }
         // The BMC request audit, added with power control.
-        migrator.registerMigration("v4-controlaudit-table") { db in
-            try db.execute(
-                sql:
-                    "CREATE TABLE IF NOT EXISTS \(quoted(.controlaudit)) (key TEXT PRIMARY KEY NOT NULL, body TEXT NOT NULL) WITHOUT ROWID"
-            )
-        }
+        migrator.registerMigration("v4-controlaudit-table") { db in try createMissing(.controlaudit, in: db) }
         // The switch ports seen by SNMP, added with switch-port discovery.
-        migrator.registerMigration("v5-switchport-table") { db in
-            try db.execute(
-                sql:
-                    "CREATE TABLE IF NOT EXISTS \(quoted(.switchport)) (key TEXT PRIMARY KEY NOT NULL, body TEXT NOT NULL) WITHOUT ROWID"
-            )
-        }
+        migrator.registerMigration("v5-switchport-table") { db in try createMissing(.switchport, in: db) }
         return migrator
     }
 
@@ -76,6 +56,12 @@ public final class ViewStore: Sendable {
     }
 
     static func quoted(_ table: LunaDomain.Table) -> String { "\"\(table.rawValue)\"" }
+
+    /// A resource table added after v1, created where an older database lacks it.
+    static func createMissing(_ table: LunaDomain.Table, in db: Database) throws {
+        try db.execute(
+            sql: "CREATE TABLE IF NOT EXISTS \(quoted(table)) (key TEXT PRIMARY KEY NOT NULL, body TEXT NOT NULL) WITHOUT ROWID")
+    }
 
     /// Writes the rows apply changed, the new applied clock and outcomes, in one
     /// transaction: the views never show half an event.
