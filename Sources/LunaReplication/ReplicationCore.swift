@@ -17,6 +17,9 @@ public struct ReplicationCore: Sendable {
     /// When a snapshot last went to each peer: one goes at most every `snapshotInterval` pulls.
     private var snapshotSent: [String: Int64] = [:]
     public static let snapshotInterval: Int64 = 10
+    /// Controllers taken out of the cluster, with the last seq of theirs kept: a later
+    /// event of theirs is never held, so the members that stay keep one history.
+    public var removedThrough: [String: UInt64] = [:]
     /// Events that arrived ahead of a gap, per origin, until the gap fills.
     var early: [String: [UInt64: Event]] = [:]
     /// The last clock and time each peer reported, from its latest incarnation.
@@ -69,9 +72,11 @@ public struct ReplicationCore: Sendable {
     /// and its last durable ceiling (after a restart).
     public init(
         me: String, members: [String], incarnation: Int64 = 0, folded: [String: ChainHead] = [:], log: [Event] = [],
-        ceiling: HybridTime = HybridTime(millis: 0), pullInterval: Int64 = 1000, batchLimit: Int = 512
+        ceiling: HybridTime = HybridTime(millis: 0), pullInterval: Int64 = 1000, batchLimit: Int = 512,
+        removedThrough: [String: UInt64] = [:]
     ) {
         self.me = me
+        self.removedThrough = removedThrough
         self.incarnation = incarnation
         self.members = Array(Set(members).union([me])).sorted()
         self.pullInterval = pullInterval
@@ -86,8 +91,12 @@ public struct ReplicationCore: Sendable {
     public var peers: [String] { members.filter { $0 != me } }
 
     /// The members changed (the replicated controller list): this controller is always one.
+    /// A controller in sync stays so when a member joins: the joiner starts from a member's
+    /// snapshot and has written nothing yet, so it holds nothing to catch up with.
     public mutating func setMembers(_ names: [String]) {
+        let wasInSync = Set(peers).isSubset(of: caughtUpWith)
         members = Array(Set(names).union([me])).sorted()
+        if wasInSync { caughtUpWith.formUnion(peers) }
     }
 
     /// The time for a new local event; merges with everything seen so far. The event must
@@ -182,6 +191,11 @@ public struct ReplicationCore: Sendable {
         physicalMillis >= lastPull &+ pullInterval || lastPull == .min
     }
 
+    /// The incarnation a peer last spoke from.
+    public func incarnation(of peer: String) -> Int64? {
+        incarnations[peer]
+    }
+
     /// What every peer last reported: its clock and when it was heard from.
     public func report(of peer: String) -> (clock: VectorClock, time: HybridTime)? {
         reports[peer]
@@ -217,6 +231,7 @@ public struct ReplicationCore: Sendable {
     /// that became contiguous by it. A different event under a seq already held, or one
     /// that does not chain onto the last held, is a fork: refused and reported once.
     mutating func hold(_ event: Event, from peer: String? = nil) -> [Event] {
+        if let last = removedThrough[event.origin], event.seq > last { return [] }
         let have = clock[event.origin]
         guard event.seq > have else {
             let base = folded[event.origin]?.seq ?? 0
@@ -231,7 +246,7 @@ public struct ReplicationCore: Sendable {
         }
         var added: [Event] = []
         var next: Event? = event
-        while let current = next {
+        while let current = next, current.seq <= removedThrough[current.origin] ?? .max {
             let previous = held[current.origin]?.last
             let previousChecksum = previous?.checksum ?? folded[current.origin]?.checksum ?? ""
             guard current.previousHash == previousChecksum else {

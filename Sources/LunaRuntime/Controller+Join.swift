@@ -3,8 +3,8 @@ import LunaLog
 import LunaModel
 import LunaTransport
 
-/// Membership changes: a controller that holds a certificate from the cluster CA asks a
-/// member to let it join (`luna cluster join`), and the members learn where to reach it.
+/// Joining: a controller that holds a certificate from the cluster CA asks a member to
+/// let it join (`luna cluster join`), and the members learn where to reach it.
 extension Controller {
     /// Makes `joiner` a member reached at `address` (host:port of its replication listener),
     /// and hands it what it starts from: the cluster key and this controller's snapshot.
@@ -13,6 +13,12 @@ extension Controller {
         try NamePattern.host.check(joiner, field: "name")
         guard Self.isPeerAddress(address) else {
             throw LunaError.invalid("Invalid request: address '\(address)' is not host:port")
+        }
+        // A removed controller joins again only this way, from an empty data directory: a
+        // new incarnation, while its old one stays refused.
+        if removals[joiner]?.through != nil {
+            _ = try await submit(
+                MembershipIntents.readmitIntent, object: joiner, body: [:], actor: "join:\(joiner)", requestID: "join-\(joiner)")
         }
         if state.row(.controller, joiner)?["replication_address"]?.stringValue != address {
             _ = try await submit(

@@ -10,7 +10,11 @@ import LunaStore
 extension Controller {
     /// A message from a peer. Received events are logged and applied at once; a damaged
     /// one (its checksum does not match its contents) never reaches the core or the log.
-    public func receive(_ message: PeerMessage) {
+    /// Answers the sentence a refused sender reads, or nil when the message was taken.
+    @discardableResult
+    public func receive(_ message: PeerMessage) -> String? {
+        if let refusal = refusal(of: message) { return refusal }
+        lastHeard[message.from] = physicalMillis()
         var message = message
         if case .events(let events) = message.body {
             let intact = events.filter { EventCodec.checksum(of: $0) == $0.checksum }
@@ -29,6 +33,7 @@ extension Controller {
         if let peer = output.snapshotFor { sendSnapshot(to: peer) }
         if let snapshot = output.snapshot { install(snapshot, from: message.from) }
         settle()
+        return nil
     }
 
     /// A fork is never applied nor logged; only an operator can say which history stays.
@@ -81,10 +86,17 @@ extension Controller {
         ControllerRoles.master(in: state) ?? core.members.first
     }
 
-    /// The members the core replicates with: the controllers in the views.
+    /// The members the core replicates with: the controllers in the views and the
+    /// configured peers, less those taken out of the cluster.
     func refreshMembers() {
-        let members = state.keys(.controller) + initialPeers
+        removals = Removal.all(in: state)
+        core.removedThrough = removals.compactMapValues(\.through)
+        let members = Self.members(state.keys(.controller) + initialPeers, removals: removals)
         if Set(members + [name]) != Set(core.members) { core.setMembers(members) }
+    }
+
+    static func members(_ names: [String], removals: [String: Removal]) -> [String] {
+        names.filter { removals[$0]?.through == nil }
     }
 
     /// Logs and applies peers' events. They are not acknowledged to anyone, so they are

@@ -52,6 +52,16 @@ public actor Controller {
     var trees: [Table: MerkleTree] = [:]
     /// The clock the Merkle roots handed to the core were taken at.
     var rootsClock: VectorClock?
+    /// When each peer's last message arrived (this controller's clock, ms).
+    var lastHeard: [String: Int64] = [:]
+    /// Peers being removed by a request here: their messages are refused meanwhile.
+    var fenced: Set<String> = []
+    /// Peers that refused this controller as taken out of the cluster.
+    var refusedBy: Set<String> = []
+    /// True while this controller leaves the cluster: it takes no more writes.
+    var leaving = false
+    /// Controllers taken out of the cluster, as the views say.
+    var removals: [String: Removal] = [:]
     /// What the views hold, per origin.
     public internal(set) var appliedClock: VectorClock
     let outbox: AsyncStream<Outgoing>.Continuation
@@ -106,10 +116,12 @@ public actor Controller {
         // Its Merkle trees are updated from the rows touched; until they exist, all are new.
         state.tracksTouched = true
         appliedClock = loaded.clock
+        removals = Removal.all(in: loaded.state)
         core = ReplicationCore(
-            me: name, members: loaded.state.keys(.controller) + peers + [name],
+            me: name, members: Self.members(loaded.state.keys(.controller) + peers + [name], removals: removals),
             incarnation: try Incarnation.loadOrCreate(directory), folded: snapshot.heads,
-            log: opened.events, ceiling: try HybridCeiling.read(directory), pullInterval: pullInterval)
+            log: opened.events, ceiling: try HybridCeiling.read(directory), pullInterval: pullInterval,
+            removedThrough: removals.compactMapValues(\.through))
         order.restore(opened.events, after: snapshot.last)
         if let last = snapshot.last { core.settledTime = last.time }
         unjournaled = opened.events.count
@@ -124,6 +136,13 @@ public actor Controller {
         _ intent: String, object: String, body: Row, actor: String, requestID: String, requireSync: Bool = true
     ) async throws(LunaError) -> Outcome {
         if let failure { throw failure }
+        guard removals[name]?.through == nil else {
+            throw LunaError(.unavailable, "Service unavailable: " + Removal.refusal(name))
+        }
+        guard !leaving || (intent == MembershipIntents.removeIntent && object == name) else {
+            throw LunaError(
+                .unavailable, "Service unavailable: controller \(name) is leaving the cluster and takes no more writes")
+        }
         guard !ControllerRoles.isShadow(name, in: state) else {
             let full = state.keys(.controller).filter { !ControllerRoles.isShadow($0, in: state) }
             throw LunaError(

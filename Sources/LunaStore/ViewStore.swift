@@ -45,6 +45,8 @@ public final class ViewStore: Sendable {
         migrator.registerMigration("v4-controlaudit-table") { db in try createMissing(.controlaudit, in: db) }
         // The switch ports seen by SNMP, added with switch-port discovery.
         migrator.registerMigration("v5-switchport-table") { db in try createMissing(.switchport, in: db) }
+        // Controllers taken out of the cluster, added with membership changes.
+        migrator.registerMigration("v6-removedcontroller-table") { db in try createMissing(.removedcontroller, in: db) }
         return migrator
     }
 

@@ -10,11 +10,12 @@ import NIOCore
 public enum PeerListener {
     public static let maxMessage = 512 << 20
 
-    /// `join` admits a controller (name, address) and returns what it starts from;
+    /// `receive` takes a message, or answers why its sender is refused (a controller taken
+    /// out of the cluster); `join` admits a controller (name, address) and returns what it starts from;
     /// `beacon` is this controller's vote when a peer asks for the beacon; `files` serves
     /// the image files held here; `tasks` runs master-only work a peer forwards.
     public static func application(
-        bind: String, port: Int, tls: PeerTLS, logger: Logger, receive: @escaping @Sendable (PeerMessage) async -> Void,
+        bind: String, port: Int, tls: PeerTLS, logger: Logger, receive: @escaping @Sendable (PeerMessage) async -> String?,
         join: @escaping @Sendable (String, String) async throws(LunaError) -> PeerJoin.Answer,
         beacon: PeerBeacon.Vote? = nil, files: PeerFiles.Source? = nil, tasks: PeerTasks.Run? = nil
     ) throws -> some ApplicationProtocol {
@@ -49,7 +50,10 @@ public enum PeerListener {
                     logger.warning("refused a replication message from \(message.from): the certificate presented is not its own")
                     return Response(status: .forbidden)
                 }
-                await receive(message)
+                if let refusal = await receive(message) {
+                    logger.warning("refused a replication message from \(message.from): \(refusal)")
+                    return text(.gone, refusal)
+                }
                 return Response(status: .noContent)
             } catch {
                 logger.warning("refused a replication message: \(error)")

@@ -13,6 +13,8 @@ public final class PeerSender: Sendable {
     /// Addresses of members that joined later, from the replicated controller rows.
     let learned = Mutex<[String: String]>([:])
     let logger: Logger
+    /// Told when a peer refuses this controller as taken out of the cluster (410).
+    let refusals = Mutex<(@Sendable (String, String) async -> Void)?>(nil)
 
     /// `peers` maps controller names to `host:port` of their replication listeners.
     public init(peers: [String: String], tls: PeerTLS, logger: Logger) {
@@ -61,8 +63,10 @@ public final class PeerSender: Sendable {
             // A snapshot may be large; everything else is small and should be quick.
             let isSnapshot = if case .snapshot = item.message.body { true } else { false }
             let response = try await client.execute(request, timeout: .seconds(isSnapshot ? 120 : 3))
-            _ = try await response.body.collect(upTo: 1 << 20)
-            if response.status != .noContent {
+            let body = try await response.body.collect(upTo: 1 << 20)
+            if response.status == .gone, let refused = refusals.withLock({ $0 }) {
+                await refused(item.to, String(buffer: body))
+            } else if response.status != .noContent {
                 logger.warning("peer \(item.to) answered \(response.status.code) to a replication message")
             }
         } catch {

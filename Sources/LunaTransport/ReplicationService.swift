@@ -15,6 +15,8 @@ public protocol ReplicationSource: Sendable {
     func tick() async
     /// Where to reach members that joined after the configuration was written.
     var peerAddresses: [String: String] { get async }
+    /// A peer refused this controller as taken out of the cluster, with its sentence.
+    func noteRefused(by peer: String, reason: String) async
 }
 
 struct ReplicationService<Source: ReplicationSource>: Service {
@@ -22,6 +24,8 @@ struct ReplicationService<Source: ReplicationSource>: Service {
     let source: Source
 
     func run() async throws {
+        let source = self.source
+        sender.refusals.withLock { $0 = { await source.noteRefused(by: $0, reason: $1) } }
         try await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await sender.run(source.outgoing) }

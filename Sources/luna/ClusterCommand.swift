@@ -5,7 +5,10 @@ import LunaTransport
 struct ClusterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cluster", abstract: "Show and change the cluster's settings; set up and watch replication.",
-        subcommands: [ClusterShow.self, ClusterChange.self, ClusterCerts.self, ClusterJoin.self, ClusterStatusCommand.self])
+        subcommands: [
+            ClusterShow.self, ClusterChange.self, ClusterCerts.self, ClusterJoin.self, ClusterStatusCommand.self,
+            ClusterRemove.self, ClusterLeave.self,
+        ])
 }
 
 /// Creates the cluster CA and the controllers' certificates for mutual TLS.

@@ -147,6 +147,37 @@ struct ReplicationCoreTests {
         var clock = restarted
         #expect(clock.nextTime(physicalMillis: 1) > ceiling)
     }
+
+    /// A member joining does not stop a controller in sync from taking writes; one that
+    /// has not caught up since its start still waits for every member, the new one too.
+    @Test func aControllerInSyncStaysInSyncWhenAMemberJoins() {
+        var core = ReplicationCore(me: "a", members: ["a", "b"])
+        #expect(!core.inSync)
+        core.setMembers(["a", "b", "c"])
+        #expect(core.behind == ["b", "c"])
+        for peer in ["b", "c"] {
+            _ = core.receive(
+                PeerMessage(from: peer, clock: VectorClock(), time: HybridTime(millis: 1), body: .pull), physicalMillis: 5)
+        }
+        #expect(core.inSync)
+        core.setMembers(["a", "b", "c", "d"])
+        #expect(core.inSync, "d joined from a member's snapshot and holds nothing to catch up with")
+    }
+
+    /// A removed controller's events past the last one kept are never held, from it or
+    /// forwarded by another member, nor chained on from events that waited behind a gap.
+    @Test func eventsOfARemovedControllerPastTheLastKeptAreRefused() {
+        var core = ReplicationCore(me: "b", members: ["b", "c"])
+        let forwarded = { (events: [Event]) in
+            PeerMessage(from: "c", clock: VectorClock(), time: HybridTime(millis: 9), body: .events(events))
+        }
+        _ = core.receive(forwarded([Self.event("a", 3, time: 3)]), physicalMillis: 10)
+        core.removedThrough = ["a": 2]
+        let held = core.receive(forwarded([Self.event("a", 1, time: 1), Self.event("a", 2, time: 2)]), physicalMillis: 11)
+        #expect(held.received.map(\.seq) == [1, 2], "the one waiting behind the gap stays out")
+        #expect(core.receive(forwarded([Self.event("a", 3, time: 3)]), physicalMillis: 12).received.isEmpty)
+        #expect(core.clock["a"] == 2)
+    }
 }
 
 @Suite("Apply order")
@@ -171,4 +202,5 @@ struct ApplyOrderTests {
         }
         #expect(order.tentative.isEmpty)
     }
+
 }

@@ -51,10 +51,10 @@ enum ClusterImportIntents {
         apply: { state, _, payload throws(LunaError) in
             let tables = payload["tables"]?.objectValue ?? [:]
             try check(tables)
-            for table in Table.allCases where table != .controller {
+            for table in Table.allCases where !Table.membership.contains(table) {
                 for key in state.keys(table) { state.remove(table, key) }
             }
-            for table in Table.allCases where table != .controller {
+            for table in Table.allCases where !Table.membership.contains(table) {
                 for (key, row) in (tables[table.rawValue]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
                     state.put(table, key, row.objectValue ?? [:])
                 }

@@ -75,6 +75,11 @@ enum ClusterIntents {
 
     static func applyController(_ state: inout ClusterState, _ name: String, _ payload: Row) throws(LunaError) -> Outcome {
         try ObjectRules.checkReferences(payload, schema: controllerSchema, in: state)
+        guard state.row(.removedcontroller, name)?["through"] == nil else {
+            throw .invalid(
+                "Invalid request: controller \(name) was removed from the cluster; it comes back only through "
+                    + "`luna cluster join` from an empty data directory")
+        }
         let old = state.row(.controller, name)
         var row = ObjectRules.merge(old ?? [:], payload)
         if let network = row["network"]?.stringValue {

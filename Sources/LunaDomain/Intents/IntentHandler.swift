@@ -33,7 +33,7 @@ public struct IntentRegistry: Sendable {
         ClusterIntents.all + NetworkIntents.all + OSImageIntents.all + OSImagePackIntents.all + GroupIntents.all + NodeIntents.all
             + DeviceIntents.all + RackIntents.all + SecretIntents.all + RouteIntents.all + DNSIntents.all
             + ClusterImportIntents.all + OSAccountIntents.all + BootIntents.all + SitePluginIntents.all + ControlIntents.all
-            + SwitchPortIntents.all)
+            + SwitchPortIntents.all + MembershipIntents.all)
 
     /// Applies one event. An unknown intent or a newer intent version is not applied:
     /// the caller stops applying behind it ("upgrade needed"). A `tentative` event keeps

@@ -35,7 +35,13 @@ public enum Table: String, CaseIterable, Sendable, Comparable {
     /// Where each MAC was last seen on the switches, keyed by MAC: `switch` and `port`, as
     /// the master's SNMP scan found them.
     case switchport
+    /// Controllers taken out of the cluster (`luna cluster remove|leave`), keyed by name:
+    /// `through`, the last of its events the cluster keeps (absent once it joined again),
+    /// and `incarnations`, the data directories whose messages are refused for good.
+    case removedcontroller
 
+    /// The tables that say who the members are: kept out of exports and imports.
+    public static let membership: Set<Table> = [.controller, .removedcontroller]
     public static func < (lhs: Table, rhs: Table) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 

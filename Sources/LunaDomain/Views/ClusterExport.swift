@@ -7,7 +7,7 @@ public enum ClusterExport {
 
     public static func export(_ state: ClusterState, opener: any SecretSealer) -> JSONValue {
         var tables: Row = [:]
-        for table in Table.allCases where table != .controller {
+        for table in Table.allCases where !Table.membership.contains(table) {
             var rows: Row = [:]
             for (key, row) in state.rows(table) {
                 var shown = row
