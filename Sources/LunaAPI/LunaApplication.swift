@@ -31,6 +31,7 @@ public enum LunaApplication {
         HARoutes.add(to: groups, controller: controller, beacon: services.beacon, treeSync: services.treeSync)
         ClusterStatusRoutes.add(to: groups, controller: controller, beacon: services.beacon, copies: services.imageCopies)
         MembershipRoutes.add(to: groups, controller: controller)
+        BackupRoutes.add(to: groups, controller: controller)
         MetricsRoutes.add(to: groups, controller: controller, beacon: services.beacon, registry: metrics)
         MonitorRoutes.add(to: groups, controller: controller, copies: services.imageCopies)
         let booting = NodeBooting(controller: controller, renderer: boot.renderer, hooks: boot.hooks)

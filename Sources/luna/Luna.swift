@@ -13,7 +13,7 @@ struct Luna: AsyncParsableCommand {
             ResourceCommand<RouteKind>.self, ResourceCommand<OSUserKind>.self, ResourceCommand<OSGroupKind>.self,
             SecretsCommand.self, ResourceCommand<OSImageTagKind>.self,
             ControlCommand<PowerSubsystem>.self, ControlCommand<SelSubsystem>.self, ControlCommand<ChassisSubsystem>.self,
-            ClusterCommand.self, LogCommand.self,
+            ClusterCommand.self, LogCommand.self, BackupCommand.self, RestoreCommand.self,
         ])
 }
 

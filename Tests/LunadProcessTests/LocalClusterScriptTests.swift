@@ -7,10 +7,7 @@ import Testing
 struct LocalClusterScriptTests {
     @Test func upStartsNAndDownRemovesTheCluster() throws {
         let cluster = ReplicationProcessTests.LocalCluster()
-        defer {
-            _ = try? cluster.run(["down"])
-            try? FileManager.default.removeItem(atPath: cluster.directory)
-        }
+        defer { cluster.tearDown() }
         let one = try cluster.run(["up", "1"])
         #expect(one.exit == 0, "\(one.output)")
         let again = try cluster.run(["up", "3"])

@@ -78,10 +78,7 @@ struct MembershipProcessTests {
         var cluster = LocalCluster()
         cluster.linkPorts = false
         cluster.compactAge = "0s"
-        defer {
-            _ = try? cluster.run(["down"])
-            try? FileManager.default.removeItem(atPath: cluster.directory)
-        }
+        defer { cluster.tearDown() }
         let lab = cluster
         #expect(try cluster.run(["up", "2"]).exit == 0)
         let c = (1...4).map(cluster.api)

@@ -24,10 +24,7 @@ struct NetbootProcessTests {
     @Test func sitePluginsStatesAndDiscoveriesReachEveryController() async throws {
         var cluster = LocalCluster()
         cluster.linkPorts = false
-        defer {
-            _ = try? cluster.run(["down"])
-            try? FileManager.default.removeItem(atPath: cluster.directory)
-        }
+        defer { cluster.tearDown() }
         #expect(try cluster.run(["up", "3"]).exit == 0)
         let apis = (1...3).map(cluster.api)
         let image: JSONValue = [

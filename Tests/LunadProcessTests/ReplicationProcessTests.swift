@@ -62,6 +62,12 @@ struct ReplicationProcessTests {
             return (process.terminationStatus, text)
         }
 
+        /// Stops every controller and removes the cluster's folder.
+        func tearDown() {
+            _ = try? run(["down"])
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+
         /// The last lines each controller logged, for a failure message.
         func logTails(_ count: Int = 3) -> String {
             (1...count).map { index in
@@ -188,10 +194,7 @@ struct ReplicationProcessTests {
         var cluster = LocalCluster()
         cluster.linkPorts = false
         cluster.compactAge = "0s"
-        defer {
-            _ = try? cluster.run(["down"])
-            try? FileManager.default.removeItem(atPath: cluster.directory)
-        }
+        defer { cluster.tearDown() }
         #expect(try cluster.run(["up", "3"]).exit == 0)
         let apis = (1...3).map(cluster.api)
         for number in 0..<20 {
