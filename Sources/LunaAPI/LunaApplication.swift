@@ -32,6 +32,7 @@ public enum LunaApplication {
         ClusterStatusRoutes.add(to: groups, controller: controller, beacon: services.beacon, copies: services.imageCopies)
         MembershipRoutes.add(to: groups, controller: controller)
         BackupRoutes.add(to: groups, controller: controller)
+        StatusPageRoutes.add(to: groups, controller: controller, beacon: services.beacon)
         MetricsRoutes.add(to: groups, controller: controller, beacon: services.beacon, registry: metrics)
         MonitorRoutes.add(to: groups, controller: controller, copies: services.imageCopies)
         let booting = NodeBooting(controller: controller, renderer: boot.renderer, hooks: boot.hooks)

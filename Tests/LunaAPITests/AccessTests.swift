@@ -85,7 +85,7 @@ struct EveryRouteAccessTests {
         "GET /boot/switch/{name}/commands", "GET /announce", "GET /scrape", "GET /files", "GET /files/{file}",
         "GET /monitor/node", "GET /monitor/node/{name}",
         "POST /tpm/{name}", "GET /monitor/service/{name}", "GET /service/status/{request_id}",
-        "GET /control/status/{request_id}", "GET /metrics",
+        "GET /control/status/{request_id}", "GET /metrics", "GET /status",
     ]
     static let nodeScoped: Set<String> = [
         "POST /config/node/{name}", "GET /config/secrets/node/{name}", "GET /boot/install/{name}", "POST /monitor/node/{name}",
