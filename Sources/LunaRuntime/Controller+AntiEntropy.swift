@@ -119,7 +119,7 @@ extension Controller {
         do {
             try store.write(&state, clock: appliedClock)
         } catch {
-            failure = LunaError(.unavailable, "Service unavailable: the views could not be written: \(error)")
+            failStorage("the views could not be written: \(error)")
         }
         core.roots = currentRoots()
     }

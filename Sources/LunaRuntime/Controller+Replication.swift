@@ -127,8 +127,7 @@ extension Controller {
             }
             try writeViewsAndOutcomes()
         } catch {
-            failure = LunaError(.unavailable, "Service unavailable: \(error)")
-            logger.error("replication stopped: \(error)")
+            failStorage("the views could not be written (\(error)); received events are no longer applied")
         }
     }
 
@@ -214,7 +213,7 @@ extension Controller {
             do {
                 try HybridCeiling.write(ceiling, directory)
             } catch {
-                failure = LunaError(.unavailable, "Service unavailable: the hybrid clock ceiling cannot be saved: \(error)")
+                failStorage("the hybrid clock ceiling cannot be saved: \(error)")
                 ceilingUnsaved = true
             }
         }

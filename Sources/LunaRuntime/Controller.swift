@@ -32,6 +32,8 @@ public actor Controller {
     /// Set when a raised hybrid ceiling could not be made durable: from then on no message
     /// goes out, for its time could pass what a restart starts above.
     var ceilingUnsaved = false
+    /// Set when the data directory refused a write (a full disk, an fsync that failed).
+    public internal(set) var storageFailed = false
     /// Outcomes of the events applied since the views were last written: a message for a
     /// rejection, nil for an event applied (which clears an earlier rejection).
     var outcomes: [EventID: String?] = [:]
@@ -209,9 +211,17 @@ public actor Controller {
     /// After a failed write nothing more is acknowledged: the state in memory may be
     /// ahead of the disk, and a restart rebuilds it from the log.
     func fail(_ reason: String) throws(LunaError) -> Outcome {
-        let error = LunaError(.unavailable, "Service unavailable: \(reason)")
-        failure = error
-        throw error
+        failStorage(reason)
+        throw failure!
+    }
+
+    /// The data directory refused a write: from now on writes are refused with the reason,
+    /// and lunad starts again from its log once the directory takes writes again.
+    func failStorage(_ reason: String) {
+        guard !storageFailed else { return }
+        storageFailed = true
+        failure = LunaError(.unavailable, "Service unavailable: \(reason)")
+        logger.error("writes stopped: \(reason)")
     }
 
     /// The unread lines of a request's stream; nil once it ended or was never opened here.

@@ -22,6 +22,10 @@ public struct ClusterCertificates {
 
     /// Creates the CA unless it exists, then a certificate for each controller that lacks one.
     /// Safe to run again: existing files are kept. Returns the files written.
+    /// Certificates are valid from a day before they are made: a controller whose clock is
+    /// behind by up to a day still accepts its peers (its events still order by hybrid time).
+    static let skewAllowed: TimeInterval = 86400
+
     public func create(controllers: [String], addresses: [String], now: Date = Date()) throws -> [String] {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var written: [String] = []
@@ -30,7 +34,8 @@ public struct ClusterCertificates {
             let name = try DistinguishedName { CommonName("Luna cluster CA") }
             let ca = try Certificate(
                 version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: key.publicKey,
-                notValidBefore: now.addingTimeInterval(-3600), notValidAfter: now.addingTimeInterval(20 * 365 * 86400),
+                notValidBefore: now.addingTimeInterval(-Self.skewAllowed),
+                notValidAfter: now.addingTimeInterval(20 * 365 * 86400),
                 issuer: name, subject: name, signatureAlgorithm: .ecdsaWithSHA256,
                 extensions: try Certificate.Extensions {
                     Critical(BasicConstraints.isCertificateAuthority(maxPathLength: nil))
@@ -63,7 +68,7 @@ public struct ClusterCertificates {
             let subject = try DistinguishedName { CommonName(controller) }
             let leaf = try Certificate(
                 version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: key.publicKey,
-                notValidBefore: now.addingTimeInterval(-3600), notValidAfter: now.addingTimeInterval(5 * 365 * 86400),
+                notValidBefore: now.addingTimeInterval(-Self.skewAllowed), notValidAfter: now.addingTimeInterval(5 * 365 * 86400),
                 issuer: issuer, subject: subject, signatureAlgorithm: .ecdsaWithSHA256,
                 extensions: try Certificate.Extensions {
                     Critical(BasicConstraints.notCertificateAuthority)

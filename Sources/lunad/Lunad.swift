@@ -159,6 +159,7 @@ struct Lunad: AsyncParsableCommand {
             logger: logger)
         var services: [any Service] = [
             api, CompactionService(controller: controller, age: settings.compactAge, logger: logger),
+            StorageRecoveryService(controller: controller, directory: DataDirectory(settings.dataDirectory), logger: logger),
             ImageFileService(
                 reconciler: imageFiles, treeSync: treeSync, work: images, controller: controller,
                 seeder: settings.seedPort.map { port in

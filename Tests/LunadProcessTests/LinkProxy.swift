@@ -8,6 +8,7 @@ import NIOPosix
 final class LinkProxy: @unchecked Sendable {
     private let lock = NSLock()
     private var cut = false
+    private var delay = TimeAmount.zero
     private var open: [ObjectIdentifier: Channel] = [:]
     private var server: Channel?
 
@@ -20,7 +21,7 @@ final class LinkProxy: @unchecked Sendable {
                 return ClientBootstrap(group: inbound.eventLoop).connect(host: "127.0.0.1", port: target).flatMap { outbound in
                     self.track(inbound)
                     self.track(outbound)
-                    let (toTarget, toClient) = Relay.pair()
+                    let (toTarget, toClient) = Relay.pair(delay: { self.currentDelay })
                     return inbound.pipeline.addHandler(toTarget).and(outbound.pipeline.addHandler(toClient)).map { _ in
                         toTarget.peer = outbound
                         toClient.peer = inbound
@@ -31,6 +32,12 @@ final class LinkProxy: @unchecked Sendable {
     }
 
     private var isCut: Bool { lock.withLock { cut } }
+    private var currentDelay: TimeAmount { lock.withLock { delay } }
+
+    /// Holds every chunk this long before passing it on, both ways: a slow peer.
+    func set(delay: TimeAmount) {
+        lock.withLock { self.delay = delay }
+    }
 
     private func track(_ channel: Channel) {
         lock.withLock { open[ObjectIdentifier(channel)] = channel }
@@ -54,15 +61,28 @@ final class LinkProxy: @unchecked Sendable {
     }
 }
 
-/// Copies bytes read on one channel to its peer, and closes the peer when it closes.
+/// Copies bytes read on one channel to its peer, each chunk after the link's delay and in
+/// the order read, and closes the peer when it closes.
 private final class Relay: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = ByteBuffer
     var peer: Channel?
+    let delay: @Sendable () -> TimeAmount
+    private var lastDeadline = NIODeadline.uptimeNanoseconds(0)
 
-    static func pair() -> (Relay, Relay) { (Relay(), Relay()) }
+    init(delay: @escaping @Sendable () -> TimeAmount) { self.delay = delay }
+
+    static func pair(delay: @escaping @Sendable () -> TimeAmount) -> (Relay, Relay) { (Relay(delay: delay), Relay(delay: delay)) }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        peer?.writeAndFlush(unwrapInboundIn(data), promise: nil)
+        let buffer = unwrapInboundIn(data)
+        let wait = delay()
+        guard wait > .zero || lastDeadline > .now() else {
+            peer?.writeAndFlush(buffer, promise: nil)
+            return
+        }
+        lastDeadline = max(.now() + wait, lastDeadline)
+        let peer = self.peer
+        context.eventLoop.scheduleTask(deadline: lastDeadline) { peer?.writeAndFlush(buffer, promise: nil) }
     }
 
     func channelInactive(context: ChannelHandlerContext) {

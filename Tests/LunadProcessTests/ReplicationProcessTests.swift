@@ -35,8 +35,9 @@ struct ReplicationProcessTests {
         /// Where the APIs listen: 0.0.0.0 lets a lab's namespaces reach them.
         var apiBind = "127.0.0.1"
 
+        /// Runs the script; `environment` is added for this run only (and for the controllers it starts).
         @discardableResult
-        func run(_ arguments: [String]) throws -> (exit: Int32, output: String) {
+        func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> (exit: Int32, output: String) {
             let process = Process()
             process.executableURL = LunadProcess.root.appendingPathComponent("Deploy/local-cluster")
             process.arguments = arguments
@@ -44,7 +45,7 @@ struct ReplicationProcessTests {
                 [
                     "LUNA_CLUSTER_DIR": directory, "LUNA_BUILD": "debug", "LUNA_PORT_BASE": String(base),
                     "LUNA_LINK_PORTS": linkPorts ? "1" : "0", "LUNA_COMPACT_AGE": compactAge, "LUNA_API_BIND": apiBind,
-                ]
+                ].merging(extra) { $1 }
             ) { $1 }
             // A file, not a pipe: the controllers the script starts outlive it, and a pipe
             // they might inherit would never reach end-of-file.
