@@ -33,6 +33,9 @@ struct Lunad: AsyncParsableCommand {
     @Option(help: "Overrides [CONTROLLER] NAME for this run.")
     var name: String?
 
+    @Flag(help: "Write and apply only the intents of the previous release, as that build did (rolling-upgrade tests).")
+    var previousIntents = false
+
     func run() async throws {
         JournalLogHandler.bootstrap()
         let logger = Logger(label: "lunad")
@@ -61,7 +64,8 @@ struct Lunad: AsyncParsableCommand {
         }
         let controller = try Controller(
             directory: DataDirectory(settings.dataDirectory), name: settings.name, fsync: settings.fsync, logger: logger,
-            peers: Array(replication?.peers.keys ?? [:].keys), pullInterval: replication?.pullInterval ?? 1000)
+            peers: Array(replication?.peers.keys ?? [:].keys), pullInterval: replication?.pullInterval ?? 1000,
+            registry: previousIntents ? .previousRelease : .current)
         // An empty controller is seeded from a bootstrap file, or, with peers, pulls the
         // cluster from them; with neither it has nothing to serve.
         if await controller.isEmpty {

@@ -53,6 +53,20 @@ enum ControlIntents {
             return .changed("control request \(request) recorded")
         })
 
+    /// Version 1, as the previous release wrote it: no `status_time` (what the runtime
+    /// sends is left out), so a power action leaves the nodes' states alone.
+    static let auditVersion1 = IntentHandler(
+        name: "Control.audit", version: 1,
+        prepare: { object, body, context throws(LunaError) in
+            var payload = try audit.prepare(object, body, context)
+            if case .object(var record) = payload {
+                record["status_time"] = nil
+                payload = .object(record)
+            }
+            return payload
+        },
+        apply: audit.apply)
+
     /// Actions after which luna2 shows a node's state as the action itself.
     static let statesSet: Set<String> = ["on", "off", "reset", "cycle"]
 

@@ -35,6 +35,13 @@ public struct IntentRegistry: Sendable {
             + ClusterImportIntents.all + OSAccountIntents.all + BootIntents.all + SitePluginIntents.all + ControlIntents.all
             + SwitchPortIntents.all + MembershipIntents.all)
 
+    /// The intents of the release before this one, as that build wrote and applied them:
+    /// `lunad --previous-intents` runs as that build would, for the rolling-upgrade test.
+    /// Set again at each release: what was added since leaves, what was raised goes back.
+    public static let previousRelease = IntentRegistry(
+        current.handlers.values.filter { ![MembershipIntents.removeIntent, MembershipIntents.readmitIntent].contains($0.name) }
+            .map { $0.name == ControlIntents.audit.name ? ControlIntents.auditVersion1 : $0 })
+
     /// Applies one event. An unknown intent or a newer intent version is not applied:
     /// the caller stops applying behind it ("upgrade needed"). A `tentative` event keeps
     /// its undo record in the state (see `ClusterState.undoTentative`).
