@@ -30,7 +30,7 @@ extension Controller {
         guard failure == nil else { return }
         let sentence = "\(peer) refuses this controller: \(reason)"
         logger.error("\(sentence)")
-        incidents.append(sentence)
+        recordIncident(sentence)
         failure = LunaError(.unavailable, "Service unavailable: \(sentence)")
     }
 

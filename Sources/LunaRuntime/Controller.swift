@@ -222,6 +222,7 @@ public actor Controller {
         storageFailed = true
         failure = LunaError(.unavailable, "Service unavailable: \(reason)")
         logger.error("writes stopped: \(reason)")
+        recordIncident("writes stopped: \(reason)")
     }
 
     /// The unread lines of a request's stream; nil once it ended or was never opened here.

@@ -6,10 +6,12 @@ import ArgumentParser
 struct LunaBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "luna-bench",
-        abstract: "Measure Luna's write rate, rebuild speed, memory, replication, REST API, boot routes, services and images.",
+        abstract:
+            "Measure Luna's write rate, rebuild speed, memory, replication, REST API, boot routes, services, images, power and a soak.",
         subcommands: [
             WritesBenchmark.self, RebuildBenchmark.self, MemoryBenchmark.self, ReplicationBenchmark.self, APIBenchmark.self,
-            BootBenchmark.self, ServicesBenchmark.self, ImagesBenchmark.self, PowerBenchmark.self, AllBenchmarks.self,
+            BootBenchmark.self, ServicesBenchmark.self, ImagesBenchmark.self, PowerBenchmark.self, SoakBenchmark.self,
+            AllBenchmarks.self,
         ],
         defaultSubcommand: AllBenchmarks.self)
 }
@@ -27,5 +29,6 @@ struct AllBenchmarks: AsyncParsableCommand {
         try await ServicesBenchmark.parse([]).run()
         try await ImagesBenchmark.parse([]).run()
         try await PowerBenchmark.parse([]).run()
+        try await SoakBenchmark.parse([]).run()
     }
 }
