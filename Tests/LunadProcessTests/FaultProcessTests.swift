@@ -70,6 +70,95 @@ struct FaultProcessTests {
         #expect(await ReplicationProcessTests.create("afterfull", on: lunad), "it takes writes again")
     }
 
+    /// fsync and fdatasync fail with EIO on files under a `/log/` folder while the file that
+    /// LUNA_FSYNC_FAULT names exists: loaded into lunad with LD_PRELOAD.
+    static let fsyncFault = """
+        #define _GNU_SOURCE
+        #include <dlfcn.h>
+        #include <errno.h>
+        #include <stdio.h>
+        #include <stdlib.h>
+        #include <string.h>
+        #include <unistd.h>
+
+        static int failing(int fd) {
+            const char *trigger = getenv("LUNA_FSYNC_FAULT");
+            if (!trigger || access(trigger, F_OK) != 0) return 0;
+            char link[64], path[4096];
+            snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+            ssize_t length = readlink(link, path, sizeof path - 1);
+            if (length < 0) return 0;
+            path[length] = 0;
+            return strstr(path, "/log/") != NULL;
+        }
+
+        int fsync(int fd) {
+            static int (*real)(int);
+            if (!real) real = (int (*)(int))dlsym(RTLD_NEXT, "fsync");
+            if (failing(fd)) { errno = EIO; return -1; }
+            return real(fd);
+        }
+
+        int fdatasync(int fd) {
+            static int (*real)(int);
+            if (!real) real = (int (*)(int))dlsym(RTLD_NEXT, "fdatasync");
+            if (failing(fd)) { errno = EIO; return -1; }
+            return real(fd);
+        }
+        """
+
+    static let clang = "/opt/swift/usr/bin/clang"
+
+    /// The log's fsync fails (an LD_PRELOAD shim): the write that meets it and every later
+    /// one get 503 with the reason; lunad stays up while the fault lasts, stops by itself
+    /// once it is gone, and started again holds every write it acknowledged.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: clang), "the shim is built with the toolchain's clang"))
+    func anFsyncThatFailsRefusesWritesAndLosesNoneAcknowledged() async throws {
+        let folder = LunadProcess.temporaryDirectory("fsync-fault")
+        let lunad = LunadProcess(dataDirectory: folder + "/data")
+        defer {
+            lunad.stop(signal: SIGKILL)
+            try? FileManager.default.removeItem(atPath: folder)
+        }
+        try Self.fsyncFault.write(toFile: folder + "/fault.c", atomically: true, encoding: .utf8)
+        let built = try LunadProcess.runToExit(
+            at: URL(fileURLWithPath: Self.clang), ["-shared", "-fPIC", "-o", folder + "/fault.so", folder + "/fault.c", "-ldl"])
+        #expect(built.exit == 0, "\(built.output)")
+        let trigger = folder + "/fail-fsync"
+        lunad.environment = ["LD_PRELOAD": folder + "/fault.so", "LUNA_FSYNC_FAULT": trigger]
+        #expect(try await lunad.start() == nil)
+        var acknowledged: [String] = []
+        for number in 0..<20 where await ReplicationProcessTests.create("s\(number)", on: lunad) {
+            acknowledged.append("s\(number)")
+        }
+        #expect(acknowledged.count == 20)
+
+        FileManager.default.createFile(atPath: trigger, contents: nil)
+        let refused = try await lunad.post("/config/node/failed", Self.node("failed"))
+        #expect(refused.status == 503 && refused.text.contains("fsync failed"), "\(refused.text)")
+        let later = try await lunad.post("/config/node/later", Self.node("later"))
+        #expect(later.status == 503 && later.text.contains("fsync failed"), "\(later.text)")
+        // Its own probe fsyncs beside the log every 5 s and fails too: it stays up meanwhile.
+        try await Task.sleep(for: .seconds(7))
+        #expect(lunad.process?.isRunning == true, "lunad keeps serving reads while the fault lasts")
+        #expect(try await lunad.get("/config/node/s0").status == 200)
+
+        try FileManager.default.removeItem(atPath: trigger)
+        var stopped = false
+        for _ in 0..<200 where !stopped {
+            stopped = !(lunad.process?.isRunning ?? false)
+            if !stopped { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        let ended = lunad.stopCollectingOutput()
+        #expect(stopped && ended.exit != 0 && ended.output.contains("takes writes again"), "\(ended.output.suffix(600))")
+
+        lunad.environment = [:]
+        #expect(try await lunad.start(bootstrap: false) == nil)
+        let nodes = Set(await ReplicationProcessTests.nodes(lunad).keys)
+        #expect(nodes.isSuperset(of: acknowledged), "lost: \(Set(acknowledged).subtracting(nodes).sorted())")
+        #expect(await ReplicationProcessTests.create("afterfsync", on: lunad), "it takes writes again")
+    }
+
     /// One controller runs an hour behind, then a day ahead (libfaketime): a chain of
     /// writes to one field, each made on another controller once the one before is seen
     /// there, ends with the last value everywhere, and the views agree.
