@@ -58,7 +58,7 @@ public struct ProgramRun: Sendable {
                     return .success(
                         Finished(
                             status: result.terminationStatus,
-                            output: (result.standardOutput ?? "") + (result.standardError ?? "")))
+                            output: result.standardOutput + result.standardError))
                 } catch {
                     return .failure(error)
                 }
