@@ -181,6 +181,8 @@ extension Controller {
         var rebuilt = try ClusterState(snapshot: snapshot)
         appliedClock = snapshot.clock
         let after = (core.heldEvents + unreleased).filter { $0.seq > snapshot.heads[$0.origin]?.seq ?? 0 }
+        unrecorded = after.count - after.filter { tentative.contains($0.id) }.count
+        rebuilds += 1
         for event in after.sorted(by: Event.appliesBefore) {
             let result = registry.apply(event, to: &rebuilt, tentative: tentative.contains(event.id))
             if case .applied(.rejected(let error)) = result {

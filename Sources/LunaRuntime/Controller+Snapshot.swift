@@ -7,8 +7,9 @@ import LunaReplication
 /// leave the log; a peer that lacks folded events gets the snapshot and installs it.
 extension Controller {
     /// Folds every settled event older than `age` milliseconds into the snapshot and
-    /// rewrites the log without them. Returns how many events were folded. The replay runs
-    /// off the actor: writes go on meanwhile.
+    /// rewrites the log without them. Returns how many events were folded. The snapshot is
+    /// the live state with the events after the fold taken back (their undo records) on a
+    /// copy, so no second state is built; it is written off the actor while writes go on.
     @discardableResult
     public func compact(olderThan age: Int64) async throws -> Int {
         guard failure == nil, !compacting else { return 0 }
@@ -18,19 +19,23 @@ extension Controller {
         let folding = core.heldEvents.filter { event in
             event.time.millis < cutoff && firstTentative.map { event.place < $0 } ?? true && core.isStable(event)
         }
-        guard !folding.isEmpty else { return 0 }
+        // Events without an undo record cannot be taken back: they fold first, once old enough.
+        guard !folding.isEmpty, folding.count >= unrecorded else { return 0 }
         compacting = true
         defer { compacting = false }
         var heads = core.folded
         for event in folding { heads[event.origin] = ChainHead(seq: event.seq, checksum: event.checksum) }
-        let ordered = folding.sorted(by: Event.appliesBefore)
-        let (path, registry, last) = (directory.snapshot, registry, ordered.last?.place)
-        try await Task.detached {
-            let base = try SnapshotFile.read(path: path)
-            let result = Replayer.replay(ordered, into: try ClusterState(snapshot: base), clock: base.clock, registry: registry)
-            if let reason = result.stoppedAt { throw LunaError(.unavailable, "compaction stopped: \(reason)") }
-            try SnapshotFile.write(result.state.snapshot(heads: heads, last: last), path: path)
-        }.value
+        let last = folding.max(by: Event.appliesBefore)?.place
+        let recordedFolded = folding.count - unrecorded
+        let snapshot = state.before(newest: state.journaledCount - recordedFolded).snapshot(heads: heads, last: last)
+        let (path, rebuildsBefore) = (directory.snapshot, rebuilds)
+        try await Task.detached { try SnapshotFile.write(snapshot, path: path) }.value
+        if rebuilds == rebuildsBefore {
+            state.foldSettled(recordedFolded)
+            unrecorded = 0
+        } else {
+            unrecorded = max(0, unrecorded - folding.count)
+        }
         core.fold(upTo: heads)
         try log.rewrite(keeping: core.heldEvents + unreleased, after: heads)
         logger.info("folded \(folding.count) events into the snapshot; the log keeps \(core.heldCount + unreleased.count)")

@@ -22,6 +22,12 @@ public actor Controller {
     /// How many of the oldest tentative events were applied before the last start, and so
     /// have no undo record: a rollback past them rebuilds the state instead.
     var unjournaled = 0
+    /// How many of the oldest events after the snapshot have no undo record at all (applied
+    /// before the last start, or settled when the state was last rebuilt): compaction takes
+    /// the snapshot from the live state only once it folds every one of them.
+    var unrecorded = 0
+    /// Raised by every rebuild of the state, which drops the undo records of settled events.
+    var rebuilds = 0
     /// Local events written but not yet durable, so not yet handed to the core.
     var unreleased: [Event] = []
     /// The intents this build knows, at their versions.
@@ -127,6 +133,7 @@ public actor Controller {
         order.restore(opened.events, after: snapshot.last)
         if let last = snapshot.last { core.settledTime = last.time }
         unjournaled = opened.events.count
+        unrecorded = opened.events.count
     }
 
     /// True when the cluster has never been seeded (nothing in the log).

@@ -179,7 +179,7 @@ struct RollbackTests {
             "Cloud.update", "Cloud.delete", "Route.update", "Route.delete", "Route.couple", "Route.decouple",
             "DNS.update", "DNS.delete", "Cluster.import", "OSUser.update", "OSUser.delete", "OSGroup.update",
             "OSGroup.delete", "Node.discover", "Node.installState", "Node.registerTPM", "Plugin.put", "Plugin.delete",
-            "Control.audit", "Switch.portsSeen",
+            "Control.audit", "Switch.portsSeen", "Controller.remove", "Controller.readmit",
         ]
         #expect(Set(IntentRegistry.current.handlers.keys) == Set(expected))
         // Cluster.update 2: controllers inside the cluster; 3: luna2's controller forms.

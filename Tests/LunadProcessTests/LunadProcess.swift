@@ -87,8 +87,8 @@ final class LunadProcess: @unchecked Sendable {
         var text = ""
     }
 
-    func get(_ path: String, authenticated: Bool = true) async throws -> Reply {
-        try await send(.GET, path, body: nil, authenticated: authenticated)
+    func get(_ path: String, authenticated: Bool = true, timeout: TimeAmount = .seconds(5)) async throws -> Reply {
+        try await send(.GET, path, body: nil, authenticated: authenticated, timeout: timeout)
     }
 
     func post(_ path: String, _ body: JSONValue) async throws -> Reply {

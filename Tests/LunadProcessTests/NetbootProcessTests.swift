@@ -25,7 +25,7 @@ struct NetbootProcessTests {
         var cluster = LocalCluster()
         cluster.linkPorts = false
         defer { cluster.tearDown() }
-        #expect(try cluster.run(["up", "3"]).exit == 0)
+        #expect(try await cluster.run(["up", "3"]).exit == 0)
         let apis = (1...3).map(cluster.api)
         let image: JSONValue = [
             "config": [

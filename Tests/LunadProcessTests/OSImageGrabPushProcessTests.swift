@@ -20,22 +20,22 @@ struct OSImageGrabPushProcessTests {
         let nodes = cluster.directory + "-ssh"
         let tree = cluster.directory + "-tree"
         defer {
-            _ = try? cluster.run(["down"])
+            _ = try? cluster.runBlocking(["down"])
             _ = try? Self.sshNodes(["down", "--dir", nodes])
             try? FileManager.default.removeItem(atPath: cluster.directory)
             try? FileManager.default.removeItem(atPath: tree)
         }
         let up = try Self.sshNodes(["up", "3", "--dir", nodes])
         try #require(up.exit == 0, "\(up.output)")
-        #expect(try cluster.run(["up", "1"]).exit == 0)
+        #expect(try await cluster.run(["up", "1"]).exit == 0)
         // The controller logs in to the nodes with the key the lab made.
         let ini = cluster.directory + "/c1/luna.ini"
         try
             (try String(contentsOfFile: ini, encoding: .utf8)
             + "\n[IMAGES]\nSSH_KEY = \(nodes)/id_ed25519\nPUSH_CONCURRENCY = 2\n")
             .write(toFile: ini, atomically: true, encoding: .utf8)
-        #expect(try cluster.run(["stop", "c1"]).exit == 0)
-        #expect(try cluster.run(["start", "c1"]).exit == 0)
+        #expect(try await cluster.run(["stop", "c1"]).exit == 0)
+        #expect(try await cluster.run(["start", "c1"]).exit == 0)
         let api = cluster.api(1)
 
         try FileManager.default.createDirectory(atPath: tree, withIntermediateDirectories: true)

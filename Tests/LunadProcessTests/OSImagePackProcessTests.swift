@@ -54,7 +54,7 @@ struct OSImagePackProcessTests {
     }
 
     static func remove(_ cluster: LocalCluster, _ tree: String) {
-        _ = try? cluster.run(["down"])
+        _ = try? cluster.runBlocking(["down"])
         for folder in [cluster.directory, tree] { try? FileManager.default.removeItem(atPath: folder) }
     }
 
@@ -78,7 +78,7 @@ struct OSImagePackProcessTests {
     @Test func aPackAskedOfAnyControllerRunsOnTheMasterAndItsFilesReachAllThree() async throws {
         let (cluster, tree) = try Self.cluster()
         defer { Self.remove(cluster, tree) }
-        let up = try cluster.run(["up", "3"])
+        let up = try await cluster.run(["up", "3"])
         #expect(up.exit == 0, "\(up.output)")
         let apis = (1...3).map(cluster.api)
         let create: JSONValue = ["config": ["osimage": ["fake": ["path": .string(tree)]]]]
@@ -142,7 +142,7 @@ struct OSImagePackProcessTests {
         #expect(streams.contains { $0.contains { $0.text.contains("waits for the task running on it") } }, "\(streams)")
 
         // With the master down, a pack is refused with a sentence that names it.
-        #expect(try cluster.run(["stop", "c1"]).exit == 0)
+        #expect(try await cluster.run(["stop", "c1"]).exit == 0)
         let refused = try await apis[1].get("/config/osimage/fake/_pack")
         #expect(refused.status == 503)
         #expect(refused.text.contains("the master controller c1 does not answer"), "\(refused.text)")
@@ -154,7 +154,7 @@ struct OSImagePackProcessTests {
     @Test func aPackCutShortByACrashLeavesThePreviousFilesCurrent() async throws {
         let (cluster, tree) = try Self.cluster()
         defer { Self.remove(cluster, tree) }
-        #expect(try cluster.run(["up", "1"]).exit == 0)
+        #expect(try await cluster.run(["up", "1"]).exit == 0)
         let api = cluster.api(1)
         #expect(
             try await api.post("/config/osimage/fake", ["config": ["osimage": ["fake": ["path": .string(tree)]]]]).status == 201)
@@ -173,8 +173,8 @@ struct OSImagePackProcessTests {
             if !packing { try await Task.sleep(for: .milliseconds(100)) }
         }
         #expect(packing, "the second pack never showed as packing")
-        #expect(try cluster.run(["stop", "c1", "--kill"]).exit == 0)
-        #expect(try cluster.run(["start", "c1"]).exit == 0)
+        #expect(try await cluster.run(["stop", "c1", "--kill"]).exit == 0)
+        #expect(try await cluster.run(["start", "c1"]).exit == 0)
         var ended = false
         var state = ""
         for _ in 0..<100 where !ended {
@@ -196,7 +196,7 @@ struct OSImagePackProcessTests {
     @Test func anImageWithoutATreeOrAKernelIsRefusedBeforeAnythingRuns() async throws {
         let (cluster, tree) = try Self.cluster()
         defer { Self.remove(cluster, tree) }
-        #expect(try cluster.run(["up", "1"]).exit == 0)
+        #expect(try await cluster.run(["up", "1"]).exit == 0)
         let api = cluster.api(1)
         #expect(try await api.get("/config/osimage/nosuch/_pack").status == 404)
         #expect(

@@ -22,12 +22,12 @@ struct OSImageSyncProcessTests {
     @Test func controllersOtherThanTheMasterUnpackEachPackIntoTheirTrees() async throws {
         let (cluster, tree) = try OSImagePackProcessTests.cluster()
         defer { OSImagePackProcessTests.remove(cluster, tree) }
-        #expect(try cluster.run(["up", "3"]).exit == 0)
+        #expect(try await cluster.run(["up", "3"]).exit == 0)
         let ini = "\(cluster.directory)/c2/luna.ini"
         try (try String(contentsOfFile: ini, encoding: .utf8) + "\n[IMAGES]\nTREES = \(cluster.directory)/c2-trees\n")
             .write(toFile: ini, atomically: true, encoding: .utf8)
-        #expect(try cluster.run(["stop", "c2"]).exit == 0)
-        #expect(try cluster.run(["start", "c2"]).exit == 0)
+        #expect(try await cluster.run(["stop", "c2"]).exit == 0)
+        #expect(try await cluster.run(["start", "c2"]).exit == 0)
         let apis = (1...3).map(cluster.api)
         try "gone in the second pack".write(toFile: tree + "/etc/old", atomically: true, encoding: .utf8)
         #expect(try await apis[0].post("/config/cluster", ["config": ["cluster": ["syncimages": true]]]).status == 204)

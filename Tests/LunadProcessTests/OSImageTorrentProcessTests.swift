@@ -24,7 +24,7 @@ extension OSImageGrabPushProcessTests {
         let nodes = cluster.directory + "-ssh"
         let tree = cluster.directory + "-tree"
         defer {
-            _ = try? cluster.run(["down"])
+            _ = try? cluster.runBlocking(["down"])
             _ = try? Self.sshNodes(["down", "--dir", nodes])
             for folder in [cluster.directory, tree] { try? FileManager.default.removeItem(atPath: folder) }
         }
@@ -36,7 +36,7 @@ extension OSImageGrabPushProcessTests {
         let up = try await LunadProcess.runAside(
             at: LunadProcess.root.appendingPathComponent("Deploy/ssh-nodes"), ["up", "3", "--dir", nodes])
         try #require(up.exit == 0, "\(up.output)")
-        let started = try cluster.run(["up", "3"])
+        let started = try await cluster.run(["up", "3"])
         try #require(started.exit == 0, "\(started.output)")
         let api = cluster.api(1)
         let url = "http://10.151.0.1:\(cluster.base + 1)"

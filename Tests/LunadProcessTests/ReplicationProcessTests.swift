@@ -35,9 +35,23 @@ struct ReplicationProcessTests {
         /// Where the APIs listen: 0.0.0.0 lets a lab's namespaces reach them.
         var apiBind = "127.0.0.1"
 
-        /// Runs the script; `environment` is added for this run only (and for the controllers it starts).
+        /// Runs the script on a thread of its own, so the tests' few shared threads go on
+        /// meanwhile; `environment` is added for this run only (and the controllers it starts).
         @discardableResult
-        func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> (exit: Int32, output: String) {
+        func run(_ arguments: [String], environment extra: [String: String] = [:]) async throws -> (
+            exit: Int32, output: String
+        ) {
+            let cluster = self
+            return try await withCheckedThrowingContinuation { continuation in
+                Thread { continuation.resume(with: Result { try cluster.runBlocking(arguments, environment: extra) }) }.start()
+            }
+        }
+
+        /// Runs the script on the calling thread, for a cleanup that cannot wait asynchronously.
+        @discardableResult
+        func runBlocking(_ arguments: [String], environment extra: [String: String] = [:]) throws -> (
+            exit: Int32, output: String
+        ) {
             let process = Process()
             process.executableURL = LunadProcess.root.appendingPathComponent("Deploy/local-cluster")
             process.arguments = arguments
@@ -65,7 +79,7 @@ struct ReplicationProcessTests {
 
         /// Stops every controller and removes the cluster's folder.
         func tearDown() {
-            _ = try? run(["down"])
+            _ = try? runBlocking(["down"])
             try? FileManager.default.removeItem(atPath: directory)
         }
 
@@ -119,10 +133,10 @@ struct ReplicationProcessTests {
         let cluster = LocalCluster()
         let links = try await cluster.links()
         defer {
-            _ = try? cluster.run(["down"])
+            _ = try? cluster.runBlocking(["down"])
             try? FileManager.default.removeItem(atPath: cluster.directory)
         }
-        let up = try cluster.run(["up", "3"])
+        let up = try await cluster.run(["up", "3"])
         #expect(up.exit == 0, "\(up.output)")
         #expect(up.output.split(separator: "\n").filter { $0.hasPrefix("c") }.count == 3)
         let apis = (1...3).map(cluster.api)
@@ -147,9 +161,9 @@ struct ReplicationProcessTests {
             }
             try await group.waitForAll()
         }
-        #expect(try cluster.run(["stop", "c2", "--kill"]).exit == 0)
+        #expect(try await cluster.run(["stop", "c2", "--kill"]).exit == 0)
         for number in 0..<10 where await Self.create("late\(number)", on: apis[0]) { await acknowledged.add("late\(number)") }
-        #expect(try cluster.run(["start", "c2"]).exit == 0)
+        #expect(try await cluster.run(["start", "c2"]).exit == 0)
 
         var (converged, listings) = try await Self.converge(apis, expected: 4 + (await acknowledged.names.count))
         #expect(converged, "the controllers hold \(listings.map(\.count)) nodes\n\(cluster.logTails())")
@@ -196,7 +210,7 @@ struct ReplicationProcessTests {
         cluster.linkPorts = false
         cluster.compactAge = "0s"
         defer { cluster.tearDown() }
-        #expect(try cluster.run(["up", "3"]).exit == 0)
+        #expect(try await cluster.run(["up", "3"]).exit == 0)
         let apis = (1...3).map(cluster.api)
         for number in 0..<20 {
             var created = false
@@ -211,16 +225,16 @@ struct ReplicationProcessTests {
         }
         #expect(FileManager.default.fileExists(atPath: snapshot), "c1 compacted its log\n\(cluster.logTails())")
 
-        let joined = try cluster.run(["join", "c4"])
+        let joined = try await cluster.run(["join", "c4"])
         #expect(joined.exit == 0, "\(joined.output)")
         #expect(joined.output.contains("snapshot"), "\(joined.output)")
         // c4's lunad runs on the directory now: the join is refused by its lock first.
         let again = try LunadProcess.luna(["cluster", "join", "--config", cluster.directory + "/c4/luna.ini"])
         #expect(again.exit != 0 && again.output.contains("is in use by another lunad"), "\(again.output)")
-        #expect(try cluster.run(["stop", "c4"]).exit == 0)
+        #expect(try await cluster.run(["stop", "c4"]).exit == 0)
         let stopped = try LunadProcess.luna(["cluster", "join", "--config", cluster.directory + "/c4/luna.ini"])
         #expect(stopped.exit != 0 && stopped.output.contains("holds a cluster already"), "\(stopped.output)")
-        #expect(try cluster.run(["start", "c4"]).exit == 0)
+        #expect(try await cluster.run(["start", "c4"]).exit == 0)
 
         let all = (1...4).map(cluster.api)
         var created = false
@@ -240,10 +254,10 @@ struct ReplicationProcessTests {
     @Test func aPeerWithACertificateFromAnotherCAIsRefused() async throws {
         let cluster = LocalCluster()
         defer {
-            _ = try? cluster.run(["down"])
+            _ = try? cluster.runBlocking(["down"])
             try? FileManager.default.removeItem(atPath: cluster.directory)
         }
-        #expect(try cluster.run(["up", "1"]).exit == 0)
+        #expect(try await cluster.run(["up", "1"]).exit == 0)
         let rogue = cluster.directory + "/rogue"
         #expect(try LunadProcess.luna(["cluster", "certs", "--out", rogue, "--controllers", "c2"]).exit == 0)
         let url = "https://127.0.0.1:\(cluster.base + 101)/replication/messages"

@@ -64,16 +64,27 @@ public struct ClusterState: Sendable {
         recording = false
     }
 
-    /// The undo records of the tentative intents, oldest first.
+    /// The undo records of the intents applied since the snapshot, oldest first: the first
+    /// `settledJournals` are stable (kept until compaction folds them, so the snapshot can
+    /// be taken from this state), the rest tentative.
     private var journals: [[(table: Table, key: String, row: Row?)]] = []
+    private var settledJournals = 0
 
     /// How many applied intents are still tentative.
-    public var tentativeCount: Int { journals.count }
+    public var tentativeCount: Int { journals.count - settledJournals }
+
+    /// How many applied intents keep an undo record (stable ones not yet folded, and tentative ones).
+    public var journaledCount: Int { journals.count }
 
     /// Takes back every tentative intent, newest first: the state is the stable one again,
     /// and every row that changes is marked for the store.
     public mutating func undoTentative() {
-        for journal in journals.reversed() {
+        undoNewest(journals.count - settledJournals)
+        revision &+= 1
+    }
+
+    private mutating func undoNewest(_ count: Int) {
+        for journal in journals.suffix(count).reversed() {
             for entry in journal.reversed() {
                 unindex(entry.table, entry.key)
                 tables[entry.table]?[entry.key] = entry.row
@@ -81,8 +92,25 @@ public struct ClusterState: Sendable {
                 dirty.insert(DirtyRow(table: entry.table, key: entry.key))
             }
         }
-        journals.removeAll()
-        revision &+= 1
+        journals.removeLast(count)
+    }
+
+    /// A copy as it was before the newest `count` intents with undo records: the state a
+    /// compaction folds, taken without replaying. Only the tables those intents touched are
+    /// copied (their entries, not their rows), so it costs a small part of the state.
+    public func before(newest count: Int) -> ClusterState {
+        var copy = self
+        copy.undoNewest(min(count, journals.count))
+        copy.journals = []
+        copy.settledJournals = 0
+        return copy
+    }
+
+    /// The oldest `count` stable intents were folded into the snapshot: their records go.
+    public mutating func foldSettled(_ count: Int) {
+        let folded = min(count, settledJournals)
+        journals.removeFirst(folded)
+        settledJournals -= folded
     }
 
     /// Forgets the undo record of the newest intent: a local write that was refused never
@@ -112,9 +140,10 @@ public struct ClusterState: Sendable {
         touchedAll = Set(Table.allCases)
     }
 
-    /// The oldest `count` tentative intents became stable: their undo records go.
+    /// The oldest `count` tentative intents became stable: they are never taken back, and
+    /// their undo records wait for compaction.
     public mutating func settleTentative(_ count: Int) {
-        journals.removeFirst(min(count, journals.count))
+        settledJournals = min(settledJournals + count, journals.count)
     }
 
     /// Puts back every row the intent in progress changed: a rejection leaves no trace.
