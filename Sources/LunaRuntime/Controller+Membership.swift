@@ -104,7 +104,7 @@ extension Controller {
             throw .invalid("Invalid request: controller \(name) is the only member; there is no cluster to leave")
         }
         let start = physicalMillis()
-        let silent = peers.filter { start - (lastHeard[$0] ?? .min) >= Self.aliveWindow }
+        let silent = peers.filter { peer in lastHeard[peer].map { start - $0 >= Self.aliveWindow } ?? true }
         guard silent.isEmpty else {
             throw LunaError(
                 .unavailable,
