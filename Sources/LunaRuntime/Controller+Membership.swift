@@ -107,8 +107,8 @@ extension Controller {
         let silent = peers.filter { peer in lastHeard[peer].map { start - $0 >= Self.aliveWindow } ?? true }
         guard silent.isEmpty else {
             throw LunaError(
-                .unavailable,
-                "Service unavailable: \(silent.joined(separator: ", ")) did not answer in the last "
+                .invalid,
+                "Invalid request: \(silent.joined(separator: ", ")) did not answer in the last "
                     + "\(Self.aliveWindow / 1000) s, and the members that stay must hold every event of \(name) before it "
                     + "leaves: bring it back, or remove it first with `luna cluster remove` on another member")
         }
