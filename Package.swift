@@ -119,7 +119,7 @@ let package = Package(
         .executableTarget(
             name: "lunad",
             dependencies: [
-                "LunaModel", "LunaRuntime", "LunaAPI", "LunaTransport", "LunaBoot", "LunaServices",
+                "LunaModel", "LunaLog", "LunaRuntime", "LunaAPI", "LunaTransport", "LunaBoot", "LunaServices",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),

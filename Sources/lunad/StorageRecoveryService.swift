@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import LunaLog
 import LunaRuntime
 import ServiceLifecycle
 
@@ -33,15 +34,11 @@ struct StorageRecoveryService: Service {
         }
     }
 
-    /// Writes, fsyncs and removes a file the size of a large batch beside the log.
+    /// Writes a file the size of a large batch beside the log, the way the snapshot is
+    /// written (fsynced, renamed, folder fsynced), and removes it.
     private func probe() throws {
-        let path = directory.path + "/log/.write-probe"
+        let path = directory.path + "/log/write-probe"
         defer { unlink(path) }
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw StorageRecovered(description: "open") }
-        defer { close(descriptor) }
-        let bytes = [UInt8](repeating: 0, count: 1 << 20)
-        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-        guard written == bytes.count, fsync(descriptor) == 0 else { throw StorageRecovered(description: "write") }
+        try DurableFile.replace(path, with: [UInt8](repeating: 0, count: 1 << 20))
     }
 }
