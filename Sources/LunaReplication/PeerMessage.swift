@@ -35,10 +35,16 @@ public struct PeerMessage: Sendable, Equatable {
     /// The sender's Merkle root per table, at `clock` (pulls carry them): equal clocks with
     /// unequal roots mean the views drifted apart.
     public var roots: [String: String]
+    /// Controllers the sender is taking out of the cluster: the receiver refuses their
+    /// messages too, so no event of theirs enters after the sender counted what is held.
+    public var removing: [String]
+    /// Controllers whose messages the sender refused as it sent this: a remover counts the
+    /// sender's clock only once it says so.
+    public var refusing: [String]
 
     public init(
         from: String, incarnation: Int64 = 0, clock: VectorClock, time: HybridTime, seen: HybridTime = HybridTime(millis: 0),
-        body: Body, roots: [String: String] = [:]
+        body: Body, roots: [String: String] = [:], removing: [String] = [], refusing: [String] = []
     ) {
         self.from = from
         self.incarnation = incarnation
@@ -47,6 +53,8 @@ public struct PeerMessage: Sendable, Equatable {
         self.seen = seen
         self.body = body
         self.roots = roots
+        self.removing = removing
+        self.refusing = refusing
     }
 }
 

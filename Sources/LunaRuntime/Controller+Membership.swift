@@ -4,12 +4,16 @@ import LunaModel
 import LunaReplication
 
 /// Taking controllers out of the cluster. A removal is written only once the members that
-/// stay hold every event of the removed controller that any of them holds; after it, no
+/// stay refuse the removed controller and hold every event of it that any of them holds; after it, no
 /// later event of that origin is taken, so they keep one history, and stability (and with
 /// it compaction) stops waiting for the member that is gone.
 extension Controller {
     /// A member heard from within this long counts as running: `remove` refuses it.
-    static let aliveWindow: Int64 = 10_000
+    public static let aliveWindow: Int64 = 10_000
+
+    /// How long a member's request to refuse a controller it removes holds here after its
+    /// last message: it asks again in every message while the removal lasts.
+    static let fenceLease: Int64 = 60_000
 
     /// The sentence a peer's message is refused with, if it is refused.
     func refusal(of message: PeerMessage) -> String? {
@@ -17,10 +21,30 @@ extension Controller {
         if removal?.through != nil || removal?.incarnations.contains(message.incarnation) == true {
             return Removal.refusal(message.from)
         }
-        if fenced.contains(message.from) {
-            return "controller \(message.from) is being removed from the cluster by \(name); its messages are refused"
+        let remover =
+            fenced.contains(message.from)
+            ? name : fencedFor[message.from].flatMap { $0.until > physicalMillis() ? $0.by : nil }
+        if let remover {
+            return "controller \(message.from) is being removed from the cluster by \(remover); its messages are refused"
         }
         return nil
+    }
+
+    /// The peers whose messages are refused here now because they are being removed.
+    var refusedPeers: Set<String> {
+        let now = physicalMillis()
+        return fenced.union(fencedFor.filter { $0.value.until > now }.keys)
+    }
+
+    /// Takes a peer's word on removals: whom it is removing (refused here too from now on)
+    /// and whom it refuses.
+    func noteFences(_ message: PeerMessage) {
+        peerRefusing[message.from] = Set(message.refusing)
+        let now = physicalMillis()
+        fencedFor = fencedFor.filter { $0.value.until > now }
+        for target in message.removing where target != name {
+            fencedFor[target] = (message.from, now + Self.fenceLease)
+        }
     }
 
     /// A peer refused this controller's messages because it was taken out: from now on it
@@ -34,8 +58,9 @@ extension Controller {
         failure = LunaError(.unavailable, "Service unavailable: \(sentence)")
     }
 
-    /// Takes dead members out: each must be silent, the others must confirm holding all of
-    /// its events that any of them holds; then one `Controller.remove` each is written.
+    /// Takes dead members out: each must be silent, the others must confirm refusing it and
+    /// holding all of its events that any of them holds; then one `Controller.remove` each
+    /// is written, and the request ends when the others hold those too.
     public func removeMembers(_ names: [String], actor: String, requestID: String, timeout: Int64 = 30_000)
         async throws(LunaError) -> [Outcome]
     {
@@ -63,13 +88,16 @@ extension Controller {
         fenced.formUnion(targets)
         defer { fenced.subtract(targets) }
         let stay = core.peers.filter { !targets.contains($0) }
+        let removed = targets.sorted().joined(separator: ", ")
         var through: [String: UInt64] = [:]
         while true {
             for target in targets {
                 through[target] = stay.reduce(core.clock[target]) { max($0, core.report(of: $1)?.clock[target] ?? 0) }
             }
+            // A member's clock counts once it refuses the removed too: nothing of theirs
+            // reaches it, or through it the others, after it was counted.
             let unconfirmed = stay.filter { peer in
-                (lastHeard[peer] ?? .min) <= now
+                !(peerRefusing[peer] ?? []).isSuperset(of: targets)
                     || targets.contains { core.report(of: peer)?.clock[$0] ?? 0 < through[$0]! }
             }
             let lacking = targets.filter { core.clock[$0] < through[$0]! }
@@ -79,8 +107,8 @@ extension Controller {
                 throw LunaError(
                     .unavailable,
                     "Service unavailable: nothing was removed: \(who.joined(separator: ", ")) did not confirm within "
-                        + "\(timeout / 1000) s that it holds every event of \(targets.sorted().joined(separator: ", ")) "
-                        + "the others hold; a member that is dead too must be removed in the same request")
+                        + "\(timeout / 1000) s that it refuses \(removed) and holds every event of theirs the others hold; "
+                        + "a member that is dead too must be removed in the same request")
             }
             try? await Task.sleep(for: .milliseconds(100))
         }
@@ -90,6 +118,12 @@ extension Controller {
             if let incarnation = core.incarnation(of: target) { body["incarnation"] = .int(Int(incarnation)) }
             outcomes.append(
                 try await submit(MembershipIntents.removeIntent, object: target, body: body, actor: actor, requestID: requestID))
+        }
+        // The others refuse the removed only while asked to; once they hold the removals,
+        // they refuse them for good.
+        try await waitUntilPeersHold(stay, seq: log.heads[name]?.seq ?? 0, since: physicalMillis(), timeout: timeout) {
+            "the removal of \(removed) is written, but \($0) did not confirm within \(timeout / 1000) s that it holds it: "
+                + "it gets it when it answers again"
         }
         return outcomes
     }
@@ -113,9 +147,14 @@ extension Controller {
                     + "leaves: bring it back, or remove it first with `luna cluster remove` on another member")
         }
         leaving = true
-        try await waitUntilPeersHold(peers, seq: log.heads[name]?.seq ?? 0, since: start, timeout: timeout) {
-            "\($0) did not confirm within \(timeout / 1000) s that it holds every event of \(name); nothing was written "
-                + "and \(name) takes writes again"
+        do {
+            try await waitUntilPeersHold(peers, seq: log.heads[name]?.seq ?? 0, since: start, timeout: timeout) {
+                "\($0) did not confirm within \(timeout / 1000) s that it holds every event of \(name); nothing was written "
+                    + "and \(name) takes writes again"
+            }
+        } catch {
+            leaving = false
+            throw error
         }
         let through = (log.heads[name]?.seq ?? 0) + 1
         let outcome: Outcome
@@ -147,7 +186,6 @@ extension Controller {
             }
             if missing.isEmpty { return }
             guard physicalMillis() - since < timeout else {
-                if removals[name]?.through == nil { leaving = false }
                 throw LunaError(.unavailable, "Service unavailable: " + failure(missing.joined(separator: ", ")))
             }
             try? await Task.sleep(for: .milliseconds(100))

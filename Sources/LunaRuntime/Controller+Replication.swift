@@ -15,6 +15,7 @@ extension Controller {
     public func receive(_ message: PeerMessage) -> String? {
         if let refusal = refusal(of: message) { return refusal }
         lastHeard[message.from] = physicalMillis()
+        noteFences(message)
         var message = message
         if case .events(let events) = message.body {
             let intact = events.filter { EventCodec.checksum(of: $0) == $0.checksum }
@@ -220,6 +221,11 @@ extension Controller {
             }
         }
         guard !ceilingUnsaved else { return }
-        for message in output.send { outbox.yield(message) }
+        let removing = fenced.sorted(), refusing = refusedPeers.sorted()
+        for var outgoing in output.send {
+            outgoing.message.removing = removing
+            outgoing.message.refusing = refusing
+            outbox.yield(outgoing)
+        }
     }
 }

@@ -64,6 +64,10 @@ public actor Controller {
     var lastHeard: [String: Int64] = [:]
     /// Peers being removed by a request here: their messages are refused meanwhile.
     var fenced: Set<String> = []
+    /// Peers another member is removing: who asked, and until when (ms) their messages are refused here.
+    var fencedFor: [String: (by: String, until: Int64)] = [:]
+    /// What each peer's last message said it refused: a remover counts its clock only then.
+    var peerRefusing: [String: Set<String>] = [:]
     /// Peers that refused this controller as taken out of the cluster.
     var refusedBy: Set<String> = []
     /// True while this controller leaves the cluster: it takes no more writes.

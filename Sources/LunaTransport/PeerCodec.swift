@@ -18,6 +18,8 @@ public enum PeerCodec {
             "seen": hlc(message.seen),
         ]
         if !message.roots.isEmpty { fields["roots"] = .object(message.roots.mapValues(JSONValue.string)) }
+        if !message.removing.isEmpty { fields["removing"] = .array(message.removing.map(JSONValue.string)) }
+        if !message.refusing.isEmpty { fields["refusing"] = .array(message.refusing.map(JSONValue.string)) }
         switch message.body {
         case .pull: fields["type"] = "pull"
         case .events(let events):
@@ -99,7 +101,8 @@ public enum PeerCodec {
             }
             return PeerMessage(
                 from: from, incarnation: Int64(incarnation), clock: clock, time: time, seen: seen, body: body,
-                roots: try strings(json["roots"]))
+                roots: try strings(json["roots"]), removing: try (json["removing"]?.arrayValue ?? []).map(text),
+                refusing: try (json["refusing"]?.arrayValue ?? []).map(text))
         } catch let failure as Failure {
             throw failure
         } catch {

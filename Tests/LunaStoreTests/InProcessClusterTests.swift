@@ -22,8 +22,15 @@ struct InProcessClusterTests {
         /// While true every message is lost, as in a network partition; pulls heal it after.
         private var partitioned = false
 
+        /// Links lost both ways, as when one controller is cut off from another only.
+        private var cuts: Set<Set<String>> = []
+
         func partition(_ cut: Bool) {
             lock.withLock { partitioned = cut }
+        }
+
+        func cut(_ one: String, from other: String) {
+            lock.withLock { _ = cuts.insert([one, other]) }
         }
 
         func controller(_ name: String) -> Controller {
@@ -39,7 +46,10 @@ struct InProcessClusterTests {
             pumps.append(
                 Task { [self] in
                     for await outgoing in controller.outgoing {
-                        guard let target = lock.withLock({ partitioned ? nil : controllers[outgoing.to] }) else { continue }
+                        let target = lock.withLock {
+                            partitioned || cuts.contains([name, outgoing.to]) ? nil : controllers[outgoing.to]
+                        }
+                        guard let target else { continue }
                         await target.receive(outgoing.message)
                     }
                 })

@@ -24,7 +24,8 @@ struct PeerCodecTests {
     func aMessageComesBackAsItWasSent(body: PeerMessage.Body) throws {
         let message = PeerMessage(
             from: "c2", incarnation: 77, clock: VectorClock(["c1": 4, "c2": 9]), time: HybridTime(millis: 12, counter: 1),
-            seen: HybridTime(millis: 30, counter: 4), body: body, roots: body == .pull ? ["node": "abc"] : [:])
+            seen: HybridTime(millis: 30, counter: 4), body: body, roots: body == .pull ? ["node": "abc"] : [:],
+            removing: body == .pull ? ["c3"] : [], refusing: body == .pull ? ["c3", "c4"] : [])
         #expect(try PeerCodec.decode(PeerCodec.encode(message)) == message)
     }
 
