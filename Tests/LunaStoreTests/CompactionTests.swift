@@ -21,7 +21,7 @@ struct CompactionTests {
     }
 
     /// Compacts until the log holds nothing (every event stable and folded); false after `seconds`.
-    static func foldEverything(_ cluster: Cluster, _ name: String, seconds: Double = 30) async throws -> Bool {
+    static func foldEverything(_ cluster: Cluster, _ name: String, seconds: Double = 120) async throws -> Bool {
         let deadline = ContinuousClock.now + .seconds(seconds)
         while ContinuousClock.now < deadline {
             try await cluster.controller(name).compact(olderThan: 0)

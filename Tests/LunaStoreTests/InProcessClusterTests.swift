@@ -74,8 +74,9 @@ struct InProcessClusterTests {
             try start(name)
         }
 
-        /// Waits until every controller takes writes (has caught up with its peers).
-        func inSync(seconds: Double = 30) async -> Bool {
+        /// Waits until every controller takes writes (has caught up with its peers). The bounds
+        /// are wide: while the whole suite starts, its tests share the process's few threads.
+        func inSync(seconds: Double = 120) async -> Bool {
             let deadline = ContinuousClock.now + .seconds(seconds)
             while ContinuousClock.now < deadline {
                 var all = true
@@ -87,7 +88,7 @@ struct InProcessClusterTests {
         }
 
         /// Waits until every controller holds the same events; false after `seconds`.
-        func converge(seconds: Double = 30) async -> Bool {
+        func converge(seconds: Double = 120) async -> Bool {
             let deadline = ContinuousClock.now + .seconds(seconds)
             while ContinuousClock.now < deadline {
                 var clocks: [VectorClock] = []
