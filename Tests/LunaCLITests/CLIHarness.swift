@@ -39,17 +39,26 @@ final class CLIHarness: @unchecked Sendable {
         throw HarnessFailure(description: "lunad on port \(port) did not listen within 30 s")
     }
 
+    /// Kills lunad outright: its graceful stop would hold, while the wait lasts, one of the
+    /// few threads every test shares, and the data directory goes anyway.
     func stop() {
         if lunad.isRunning {
-            lunad.terminate()
+            kill(lunad.processIdentifier, SIGKILL)
             lunad.waitUntilExit()
         }
         try? FileManager.default.removeItem(atPath: folder)
     }
 
     /// Runs `luna` with LUNA_URL naming this controller (unless `environment` says
-    /// otherwise) and a wide terminal, so tables are not cut unless a test asks.
-    func luna(_ arguments: [String], environment: [String: String] = [:]) throws -> CLIResult {
+    /// otherwise) and a wide terminal, so tables are not cut unless a test asks. It waits on
+    /// a thread of its own: the few threads every test shares must not block on a process.
+    func luna(_ arguments: [String], environment: [String: String] = [:]) async throws -> CLIResult {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try self.runLuna(arguments, environment: environment) }) }.start()
+        }
+    }
+
+    private func runLuna(_ arguments: [String], environment: [String: String]) throws -> CLIResult {
         var variables = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("LUNA_") }
         variables["XDG_CACHE_HOME"] = cacheHome
         variables["XDG_CONFIG_HOME"] = configHome

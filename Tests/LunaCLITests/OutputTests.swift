@@ -8,14 +8,14 @@ struct OutputTests {
         let cli = try await CLIHarness()
         defer { cli.stop() }
         let comment = "a long comment about the rack position and the power feed of this node, which goes on"
-        #expect(try cli.luna(["node", "change", "node002", "--comment", comment]).exit == 0)
+        #expect(try await cli.luna(["node", "change", "node002", "--comment", comment]).exit == 0)
 
-        let list = try cli.luna(["node", "list"], environment: ["COLUMNS": "60"])
+        let list = try await cli.luna(["node", "list"], environment: ["COLUMNS": "60"])
         #expect(list.lines.count == 5)
         #expect(list.lines.allSatisfy { $0.count <= 60 }, "\(list.out)")
         #expect(list.lines[2].hasPrefix("node002  ") && list.lines[2].hasSuffix("…"), "a list cuts long cells")
 
-        let show = try cli.luna(["node", "show", "node002"], environment: ["COLUMNS": "60"])
+        let show = try await cli.luna(["node", "show", "node002"], environment: ["COLUMNS": "60"])
         #expect(show.lines.allSatisfy { $0.count <= 60 }, "\(show.out)")
         let start = try #require(show.lines.firstIndex { $0.hasPrefix("comment ") })
         let wrapped = show.lines[start...].prefix { $0 == show.lines[start] || $0.hasPrefix("     ") }
@@ -23,7 +23,7 @@ struct OutputTests {
         #expect(wrapped.map { $0.dropFirst(21) }.joined(separator: " ") == comment)
 
         // Not a terminal and no COLUMNS: whole lines, for grep.
-        let piped = try cli.luna(["node", "list"], environment: ["COLUMNS": ""])
+        let piped = try await cli.luna(["node", "list"], environment: ["COLUMNS": ""])
         #expect(piped.out.contains(comment))
     }
 
@@ -31,7 +31,7 @@ struct OutputTests {
         let cli = try await CLIHarness()
         defer { cli.stop() }
         for shell in ["bash", "zsh", "fish"] {
-            let script = try cli.luna(["--generate-completion-script", shell])
+            let script = try await cli.luna(["--generate-completion-script", shell])
             #expect(script.exit == 0, "\(shell): \(script.err)")
             for word in [
                 "node", "group", "network", "osimage", "bmcsetup", "otherdev", "osimagetag", "secrets", "interface", "nextip",

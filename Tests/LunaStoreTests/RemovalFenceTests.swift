@@ -23,7 +23,7 @@ struct RemovalFenceTests {
                     "Node.update", object: "c3n\(index)", body: ["group": "compute"], actor: "t", requestID: "w",
                     requireSync: false)
                 index += 1
-                try? await Task.sleep(for: .milliseconds(20))
+                try? await Task.sleep(for: .milliseconds(100))
             }
         }
         // c1 hears from c3 only through c2 now: after the alive window, c3 counts as dead.
