@@ -4,9 +4,9 @@ import LunaModel
 import LunaReplication
 
 /// Taking controllers out of the cluster. A removal is written only once the members that
-/// stay refuse the removed controller and hold every event of it that any of them holds; after it, no
-/// later event of that origin is taken, so they keep one history, and stability (and with
-/// it compaction) stops waiting for the member that is gone.
+/// stay refuse the removed controller and hold every event of it that any of them holds;
+/// after it, no later event of that origin is taken, so they keep one history, and
+/// stability (and with it compaction) stops waiting for the member that is gone.
 extension Controller {
     /// A member heard from within this long counts as running: `remove` refuses it.
     public static let aliveWindow: Int64 = 10_000
@@ -94,10 +94,10 @@ extension Controller {
             for target in targets {
                 through[target] = stay.reduce(core.clock[target]) { max($0, core.report(of: $1)?.clock[target] ?? 0) }
             }
-            // A member's clock counts once it refuses the removed too: nothing of theirs
-            // reaches it, or through it the others, after it was counted.
+            // A member's clock counts once it refuses the removed too, in a message sent since
+            // the request began: nothing of theirs reaches it, or through it the others, after.
             let unconfirmed = stay.filter { peer in
-                !(peerRefusing[peer] ?? []).isSuperset(of: targets)
+                (lastHeard[peer] ?? .min) <= now || !(peerRefusing[peer] ?? []).isSuperset(of: targets)
                     || targets.contains { core.report(of: peer)?.clock[$0] ?? 0 < through[$0]! }
             }
             let lacking = targets.filter { core.clock[$0] < through[$0]! }

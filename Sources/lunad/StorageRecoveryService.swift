@@ -38,7 +38,8 @@ struct StorageRecoveryService: Service {
     /// written (fsynced, renamed, folder fsynced), and removes it.
     private func probe() throws {
         let path = directory.path + "/log/write-probe"
-        defer { unlink(path) }
+        // A failed attempt leaves the half-written temporary file; neither may hold the disk.
+        defer { for file in [path, path + ".new"] { unlink(file) } }
         try DurableFile.replace(path, with: [UInt8](repeating: 0, count: 1 << 20))
     }
 }
