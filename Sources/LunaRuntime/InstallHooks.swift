@@ -1,6 +1,7 @@
-import Foundation
 import Logging
 import LunaBoot
+import LunaModel
+import LunaServices
 
 /// Runs the `hooks/install` plugin when this controller records a milestone of a node's
 /// install (discovered, success, error, refused): a site's way to act on installs (tell a
@@ -30,29 +31,17 @@ public struct InstallHooks: Sendable {
             let path = plugins.executable("hooks/install", levels: [node, group], siteFolder: siteFolder)
         else { return }
         let logger = self.logger
+        let environment = [
+            "PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LUNA_NODE": node, "LUNA_STATE": state, "LUNA_GROUP": group ?? "",
+        ]
         Task.detached {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: path)
-            process.environment = [
-                "PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LUNA_NODE": node, "LUNA_STATE": state, "LUNA_GROUP": group ?? "",
-            ]
-            process.standardInput = FileHandle.nullDevice
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            do {
-                try process.run()
+            do throws(LunaError) {
+                let finished = try await ProgramRun([path], timeout: Self.timeout, environment: environment).run()
+                if !finished.succeeded {
+                    logger.warning("install hook \(path) for \(node) at \(state) ended with \(finished.status): \(finished.tail)")
+                }
             } catch {
-                logger.error("install hook \(path) for \(node) could not start: \(error)")
-                return
-            }
-            let watchdog = Task {
-                try await Task.sleep(for: Self.timeout)
-                process.terminate()
-            }
-            process.waitUntilExit()
-            watchdog.cancel()
-            if process.terminationStatus != 0 {
-                logger.warning("install hook \(path) for \(node) at \(state) ended with status \(process.terminationStatus)")
+                logger.error("install hook \(path) for \(node) at \(state): \(error.message)")
             }
         }
     }
