@@ -3,6 +3,7 @@ import Foundation
 import LunaModel
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// A real `lunad` started from the build folder on a loopback port of its own, with its
 /// own data directory; stopped (or killed) by the test that started it.
@@ -16,7 +17,8 @@ final class LunadProcess: @unchecked Sendable {
     private(set) var process: Process?
     private var pipe: Pipe?
     private(set) var output = ""
-    private var token: String?
+    /// Tests post from many tasks at once: an unguarded token raced and crashed the process.
+    private let token = Mutex<String?>(nil)
 
     /// How it is reached: plain HTTP on loopback unless a test serves HTTPS.
     var baseURL = "http://127.0.0.1"
@@ -110,11 +112,11 @@ final class LunadProcess: @unchecked Sendable {
     }
 
     private func login() async throws -> String {
-        if let token { return token }
+        if let token = token.withLock({ $0 }) { return token }
         let reply = try await send(
             .POST, "/token", body: .object(["username": "luna", "password": "luna"]), authenticated: false)
         guard let token = reply.body?["token"]?.stringValue else { throw ProcessFailure(description: "login failed: \(reply)") }
-        self.token = token
+        self.token.withLock { $0 = token }
         return token
     }
 
