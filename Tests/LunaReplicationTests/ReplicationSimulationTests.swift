@@ -9,42 +9,58 @@ struct ReplicationSimulationTests {
         return Array(0..<2000)
     }
 
-    @Test func convergesUnderEveryScheduleOfFaults() {
-        var failures = 0
+    /// What the schedules reached, and the failing seeds' sentences.
+    struct Tally: Sendable {
+        var failures: [String] = []
         var rollbacks = 0
         var restarts = 0
         var rejected = 0
         var compactions = 0
         var installed = 0
         var wipes = 0
-        for seed in Self.seeds {
+    }
+
+    /// Runs every seed on a thread of its own: minutes of pure computation must not hold one
+    /// of the few threads every other test of the process shares.
+    @Test func convergesUnderEveryScheduleOfFaults() async {
+        let seeds = Self.seeds
+        let tally = await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: Self.run(seeds)) }.start()
+        }
+        for failure in tally.failures { Issue.record(Comment(rawValue: failure)) }
+        // The schedules must reach the paths under test, not only pass.
+        if seeds.count > 100 {
+            #expect(tally.rollbacks > seeds.count, "few late events rolled the views back: \(tally.rollbacks)")
+            #expect(tally.restarts > seeds.count / 2, "few crashes and restarts: \(tally.restarts)")
+            #expect(tally.rejected > 0, "no concurrent conflicting write was rejected on replay")
+            #expect(tally.compactions > seeds.count, "few compactions: \(tally.compactions)")
+            #expect(tally.installed > 0, "no controller ever needed a peer's snapshot")
+            #expect(tally.wipes > seeds.count / 10, "few wiped controllers: \(tally.wipes)")
+        }
+    }
+
+    static func run(_ seeds: [UInt64]) -> Tally {
+        var tally = Tally()
+        for seed in seeds {
             var simulation = Simulation(seed: seed)
             simulation.run()
-            rollbacks += simulation.names.reduce(0) { $0 + simulation.controllers[$1]!.rollbacks }
-            restarts += simulation.names.reduce(0) { $0 + simulation.controllers[$1]!.restarts }
-            rejected += simulation.rejectedOnReplay
-            compactions += simulation.names.reduce(0) { $0 + simulation.controllers[$1]!.compactions }
-            installed += simulation.names.reduce(0) { $0 + simulation.controllers[$1]!.snapshotsInstalled }
-            wipes += simulation.names.reduce(0) { $0 + simulation.controllers[$1]!.wipes }
+            let controllers = simulation.names.map { simulation.controllers[$0]! }
+            tally.rollbacks += controllers.reduce(0) { $0 + $1.rollbacks }
+            tally.restarts += controllers.reduce(0) { $0 + $1.restarts }
+            tally.rejected += simulation.rejectedOnReplay
+            tally.compactions += controllers.reduce(0) { $0 + $1.compactions }
+            tally.installed += controllers.reduce(0) { $0 + $1.snapshotsInstalled }
+            tally.wipes += controllers.reduce(0) { $0 + $1.wipes }
             let problems = simulation.check()
             guard !problems.isEmpty else { continue }
-            failures += 1
-            Issue.record(
+            tally.failures.append(
                 """
                 seed \(seed) (\(simulation.names.count) controllers, \(simulation.acknowledged.count) acknowledged writes): \
                 \(problems.prefix(3).joined(separator: "; ")). \
                 Replay it: LUNA_SIM_SEED=\(seed) swift test --filter ReplicationSimulationTests
                 """)
-            if failures >= 5 { break }
+            if tally.failures.count >= 5 { break }
         }
-        // The schedules must reach the paths under test, not only pass.
-        if Self.seeds.count > 100 {
-            #expect(rollbacks > Self.seeds.count, "few late events rolled the views back: \(rollbacks)")
-            #expect(restarts > Self.seeds.count / 2, "few crashes and restarts: \(restarts)")
-            #expect(rejected > 0, "no concurrent conflicting write was rejected on replay")
-            #expect(compactions > Self.seeds.count, "few compactions: \(compactions)")
-            #expect(installed > 0, "no controller ever needed a peer's snapshot")
-            #expect(wipes > Self.seeds.count / 10, "few wiped controllers: \(wipes)")
-        }
+        return tally
     }
 }
