@@ -10,6 +10,17 @@ import Testing
 struct RemovalFenceTests {
     @Test func aMemberCutOffFromTheRemoverOnlyHandsTheOtherNothingPastItsRemoval() async throws {
         let cluster = InProcessClusterTests.Cluster()
+        // Stopped and removed however the check ends: a failed one must not leave c3 writing.
+        do {
+            try await Self.check(cluster)
+        } catch {
+            await cluster.shutdown()
+            throw error
+        }
+        await cluster.shutdown()
+    }
+
+    private static func check(_ cluster: InProcessClusterTests.Cluster) async throws {
         for name in cluster.names { try cluster.start(name) }
         try await InProcessClusterTests.seed(cluster.controller("c1"))
         #expect(await cluster.converge())
@@ -26,6 +37,7 @@ struct RemovalFenceTests {
                 try? await Task.sleep(for: .milliseconds(100))
             }
         }
+        defer { writer.cancel() }
         // c1 hears from c3 only through c2 now: after the alive window, c3 counts as dead.
         try await Task.sleep(for: .milliseconds(Controller.aliveWindow + 500))
         let c1 = cluster.controller("c1"), c2 = cluster.controller("c2")
@@ -48,6 +60,5 @@ struct RemovalFenceTests {
         #expect(await c2.appliedClock["c3"] == through, "c2 holds no event of c3 past its removal")
         #expect(await c2.read { Removal.all(in: $0)["c3"]?.through } == through)
         #expect(try await c2.merkleRoots() == c1.merkleRoots())
-        await cluster.shutdown()
     }
 }
