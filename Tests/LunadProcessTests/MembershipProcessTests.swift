@@ -83,6 +83,12 @@ extension LifecycleProcessTests {
             let lab = cluster
             #expect(try await cluster.run(["up", "2"]).exit == 0)
             let c = (1...4).map(cluster.api)
+            // The writer starts once both take writes: right after `up` c2 may still be
+            // pulling the bootstrap, and CI once saw it refuse a node of a group not yet there.
+            for (index, lunad) in c[0...1].enumerated() {
+                let ready = try await Self.eventually(30) { await ReplicationProcessTests.create("ready\(index)", on: lunad) }
+                #expect(ready, "c\(index + 1) takes writes after the start\n\(cluster.logTails(2))")
+            }
             let writer = Writer([c[0], c[1]])
             let writing = Task { await writer.run() }
 
