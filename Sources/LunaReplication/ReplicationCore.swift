@@ -136,7 +136,7 @@ public struct ReplicationCore: Sendable {
         _ = hybrid.tick(physicalMillis: physicalMillis)
         report(message.from, incarnation: message.incarnation, clock: message.clock, time: message.time)
         if !message.roots.isEmpty { peerRoots[message.from] = (message.clock, message.roots) }
-        defer { if clock.covers(message.clock) { caughtUpWith.insert(message.from) } }
+        defer { if caughtUp(by: message) { caughtUpWith.insert(message.from) } }
         switch message.body {
         case .events(let events):
             var received: [Event] = []
@@ -282,10 +282,23 @@ public struct ReplicationCore: Sendable {
     public private(set) var forks: [Fork] = []
 
     /// Peers whose state this controller has caught up with since it started: it has held
-    /// everything such a peer reported holding. Until every peer is here, a controller does
-    /// not originate writes (luna2's insync), unless an operator overrules.
+    /// everything such a peer reported holding once it had heard from this run. Until every
+    /// peer is here, a controller does not originate writes (luna2's insync), unless an
+    /// operator overrules.
     public private(set) var caughtUpWith: Set<String> = []
     public var overruled = false
+    /// The time on this run's first message: a peer's message whose `seen` is at least
+    /// this was written after the peer heard from this run.
+    private var firstSent: HybridTime?
+
+    /// A message catches this controller up with its sender when everything it reports is
+    /// held here and it was written after the sender heard from this run. One written
+    /// earlier (queued while this controller was down, a push of the first of many events)
+    /// reports a state the sender has since left behind.
+    private func caughtUp(by message: PeerMessage) -> Bool {
+        guard let firstSent, message.seen >= firstSent else { return false }
+        return clock.covers(message.clock)
+    }
 
     public var inSync: Bool {
         overruled || Set(peers).isSubset(of: caughtUpWith)
@@ -314,8 +327,9 @@ public struct ReplicationCore: Sendable {
     private mutating func message(_ body: PeerMessage.Body, to peer: String) -> PeerMessage {
         raiseCeilingIfPassed()
         let seen = max(heard[peer] ?? settledTime, settledTime)
-        return PeerMessage(
-            from: me, incarnation: incarnation, clock: clock, time: reportedTime, seen: seen, body: body)
+        let time = reportedTime
+        if firstSent == nil { firstSent = time }
+        return PeerMessage(from: me, incarnation: incarnation, clock: clock, time: time, seen: seen, body: body)
     }
 
     private mutating func raiseCeilingIfPassed() {

@@ -155,13 +155,36 @@ struct ReplicationCoreTests {
         #expect(!core.inSync)
         core.setMembers(["a", "b", "c"])
         #expect(core.behind == ["b", "c"])
+        let sent = try! #require(core.tick(physicalMillis: 5).send.first?.message.time)
         for peer in ["b", "c"] {
             _ = core.receive(
-                PeerMessage(from: peer, clock: VectorClock(), time: HybridTime(millis: 1), body: .pull), physicalMillis: 5)
+                PeerMessage(from: peer, clock: VectorClock(), time: HybridTime(millis: 1), seen: sent, body: .pull),
+                physicalMillis: 5)
         }
         #expect(core.inSync)
         core.setMembers(["a", "b", "c", "d"])
         #expect(core.inSync, "d joined from a member's snapshot and holds nothing to catch up with")
+    }
+
+    /// A message its sender wrote before it heard from this run of the receiver (queued
+    /// while the receiver was down) reports a state since left behind: holding what it
+    /// reports is not catching up. CI once saw a controller, in sync by the push of the
+    /// first bootstrap event, refuse a node of a group the next events created.
+    @Test func aMessageWrittenBeforeThePeerHeardFromThisRunDoesNotCatchUp() throws {
+        var seeder = ReplicationCore(me: "a", members: ["a", "b"])
+        let firstPush = seeder.appendLocal(Self.event("a", 1, time: 1), physicalMillis: 1).send
+        _ = seeder.appendLocal(Self.event("a", 2, time: 2), physicalMillis: 2)
+
+        var starting = ReplicationCore(me: "b", members: ["a", "b"])
+        let pull = try #require(starting.tick(physicalMillis: 10).send.first)
+        for push in firstPush { _ = starting.receive(push.message, physicalMillis: 11) }
+        #expect(starting.clock["a"] == 1)
+        #expect(!starting.inSync, "a held event 2 when b started; the push of event 1 was written before that")
+
+        let reply = try #require(seeder.receive(pull.message, physicalMillis: 12).send.first)
+        _ = starting.receive(reply.message, physicalMillis: 13)
+        #expect(starting.clock["a"] == 2)
+        #expect(starting.inSync, "the reply to b's pull was written after a heard from b")
     }
 
     /// A removed controller's events past the last one kept are never held, from it or

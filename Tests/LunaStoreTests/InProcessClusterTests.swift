@@ -284,9 +284,13 @@ struct InProcessClusterTests {
         #expect(refused?.kind == .unavailable)
         #expect(refused?.message.contains("not in sync yet: still catching up with c2") == true)
 
+        // The peers answer once they heard from c1: their messages carry the time of its first.
+        var sent = controller.outgoing.makeAsyncIterator()
+        let heard = try #require(await sent.next()).message.time
         for peer in ["c2", "c3"] {
             await controller.receive(
-                PeerMessage(from: peer, clock: await controller.appliedClock, time: HybridTime(millis: 1), body: .pull))
+                PeerMessage(
+                    from: peer, clock: await controller.appliedClock, time: HybridTime(millis: 1), seen: heard, body: .pull))
         }
         _ = try await controller.submit("Node.update", object: "n1", body: ["group": "compute"], actor: "t", requestID: "r")
 

@@ -83,8 +83,8 @@ extension LifecycleProcessTests {
             let lab = cluster
             #expect(try await cluster.run(["up", "2"]).exit == 0)
             let c = (1...4).map(cluster.api)
-            // The writer starts once both take writes: right after `up` c2 may still be
-            // pulling the bootstrap, and CI once saw it refuse a node of a group not yet there.
+            // The writer starts once both take writes: right after `up` c2 may not be in
+            // sync yet, and answers 503.
             for (index, lunad) in c[0...1].enumerated() {
                 let ready = try await Self.eventually(30) { await ReplicationProcessTests.create("ready\(index)", on: lunad) }
                 #expect(ready, "c\(index + 1) takes writes after the start\n\(cluster.logTails(2))")
