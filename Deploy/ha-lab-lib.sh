@@ -15,6 +15,14 @@ api() {
         "http://$(address "$c"):7050$path"
 }
 
+# api_taken CONTROLLER PATH [curl args]: an admin call that must be answered 2xx; otherwise
+# says what the controller answered and returns 1.
+api_taken() {
+    local code
+    code=$(api "$@" -o "$work/answer" -w '%{http_code}')
+    [ "${code:0:1}" = 2 ] || { echo "$1 answered $code to $2: $(cat "$work/answer")" >&2; return 1; }
+}
+
 # until_true SECONDS COMMAND...: polls every 100 ms.
 until_true() {
     local deadline=$(($(now_ms) + $1 * 1000))
