@@ -1,6 +1,6 @@
 # shellcheck shell=bash disable=SC2154 # $lab and $work are the sourcing script's
 # Shell functions the lab's test and benchmark share (sourced; needs $root, the
-# repository, $lab, the ha-lab command as an array, and $work, a scratch folder).
+# repository, $lab, the ha-lab command as an array, $work, a scratch folder, and fail).
 
 now_ms() { date +%s%3N; }
 address() { echo "10.141.255.25${1#c}"; }
@@ -16,11 +16,13 @@ api() {
 }
 
 # api_taken CONTROLLER PATH [curl args]: an admin call that must be answered 2xx; otherwise
-# says what the controller answered and returns 1.
+# fails with what the controller answered.
 api_taken() {
     local code
-    code=$(api "$@" -o "$work/answer" -w '%{http_code}')
-    [ "${code:0:1}" = 2 ] || { echo "$1 answered $code to $2: $(cat "$work/answer")" >&2; return 1; }
+    rm -f "$work/answer"
+    # A call that fails outright (no token, no connection) is a refusal too, not a silent exit.
+    code=$(api "$@" -o "$work/answer" -w '%{http_code}') || true
+    [ "${code:0:1}" = 2 ] || fail "$1 answered ${code:-nothing} to $2: $(cat "$work/answer" 2> /dev/null)"
 }
 
 # until_true SECONDS COMMAND...: polls every 100 ms.
